@@ -1,0 +1,52 @@
+"""Exact decimal arithmetic and the number formats of published reports.
+
+Money is 万元 with cents; rates and scores are rounded half-up (四舍五入) to the places a ruleset
+states. A private context makes results independent of whatever the host program set globally.
+"""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
+
+CONTEXT = Context(prec=28, rounding=ROUND_HALF_UP)
+HUNDRED = Decimal(100)
+
+
+def round_half_up(value: Decimal, places: int) -> Decimal:
+    """四舍五入 to `places` decimals."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=CONTEXT)
+
+
+def divide(a: Decimal, b: Decimal) -> Decimal | None:
+    """a ÷ b, or None (unknown) when b is zero: a rate over no budget is not 0%."""
+    if b == 0:
+        return None
+    try:
+        return CONTEXT.divide(a, b)
+    except InvalidOperation:
+        return None
+
+
+def plain(value: Decimal) -> str:
+    """Exact text without exponent or trailing zeros beyond what the value states."""
+    text = format(value, "f")
+    return text
+
+
+def money(value: Decimal | None) -> str:
+    """万元 with two places, as published: 10.82."""
+    if value is None:
+        return "未填报"
+    return format(round_half_up(value, 2), "f")
+
+
+def percent(value: Decimal | None, places: int = 2) -> str:
+    """A rate as a percentage with two places: 0.8385 → 83.85%."""
+    if value is None:
+        return "无法计算"
+    return format(round_half_up(value * HUNDRED, places), "f") + "%"
+
+
+def number(value: Decimal | None, places: int = 2) -> str:
+    if value is None:
+        return "—"
+    return format(round_half_up(value, places), "f")

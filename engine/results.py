@@ -1,0 +1,119 @@
+"""What an evaluation produces: pydantic models that are also the JSON embedding contract.
+
+In JSON every number is a string holding the exact decimal ("8.39", "0.8385"), never a float, so
+that report tools read back exactly what jixiao computed. Unknown values are null.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Value = Decimal | str | bool | list[Decimal | str | bool | None] | None
+RecordStatus = Literal["scored", "not_assessable", "exempt", "vetoed"]
+IndicatorStatus = Literal["scored", "not_assessable", "zero", "dropped", "rejected", "exempt"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class ItemScore(Model):
+    """One of the record's own indicator rows, scored by direction or qualitative tier."""
+
+    name: str
+    level1: str
+    level2: str | None
+    kind: str
+    direction: str | None
+    target: Value
+    actual: Value
+    weight: Decimal | None
+    score: Decimal | None
+    status: IndicatorStatus
+    detail: str
+
+
+class IndicatorScore(Model):
+    id: str
+    name: str
+    path: list[str]
+    method: str
+    max_score: Decimal
+    score: Decimal | None
+    status: IndicatorStatus
+    value: Value
+    detail: str
+    partial: Decimal | None = None  # points of the rows that could be scored, when the rest cannot
+    items: list[ItemScore] = []
+
+
+class VetoHit(Model):
+    id: str
+    name: str
+    effect: Literal["grade_cap", "deduct", "disqualify"]
+    grade: str | None = None
+    points: Decimal | None = None
+    reason: str
+
+
+class ExemptionHit(Model):
+    id: str
+    name: str
+    scored: bool
+    published: bool
+    reason: str
+
+
+class CheckResult(Model):
+    id: str
+    name: str
+    ok: bool | None
+    severity: str
+    message: str
+
+
+class FindingText(Model):
+    id: str
+    category: str
+    severity: int
+    problem: str
+    improvement: str
+
+
+class RecordResult(Model):
+    id: str
+    name: str
+    kind: Literal["department", "project"]
+    ruleset: str
+    engine: str
+    score: Decimal | None
+    max_score: Decimal
+    grade: str | None
+    status: RecordStatus
+    assessable: bool
+    published: bool
+    indicators: list[IndicatorScore]
+    vetoes: list[VetoHit]
+    exemptions: list[ExemptionHit]
+    checks: list[CheckResult]
+    findings: list[FindingText]
+    metrics: dict[str, Value]
+
+
+class RulesetRef(Model):
+    id: str
+    version: str
+    title: str
+
+
+class CaseResult(Model):
+    case: str
+    unit: str
+    year: int
+    public: bool = False
+    ruleset: dict[str, RulesetRef]
+    engine: str
+    department: RecordResult | None
+    projects: list[RecordResult]

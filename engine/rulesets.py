@@ -1,0 +1,116 @@
+"""Find, read, validate and compile rulesets: shipped ones by id, others by path.
+
+Shipped rulesets live in the top-level `rulesets/` folder, installed as the `engine.rulesets`
+package data so they load after a plain `pip install .` as well as from a checkout.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from .compiler import CompiledRuleset, Source, compile_ruleset
+from .errors import Location, Problem, RulesetError
+from .ruleset_model import Ruleset
+from .validation import problems_from
+from .yamlsource import load_yaml_text, read_yaml, yaml_problem
+
+DEFAULTS = {"project": "mof-project-selfeval", "department": "department-overall"}
+
+
+def shipped_folder():
+    """The installed `engine.rulesets` data, or the checkout's `rulesets/` when run from the tree."""
+    try:
+        return resources.files("engine.rulesets")
+    except (ModuleNotFoundError, TypeError):
+        return Path(__file__).resolve().parent.parent / "rulesets"
+
+
+def shipped_ids() -> list[str]:
+    folder = shipped_folder()
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def locate(ref: str, relative_to: Path | None = None) -> Path | str:
+    """A ruleset file for `ref`: a path (absolute, or relative to the including file) or a shipped id."""
+    candidates = [Path(ref)]
+    if relative_to is not None:
+        candidates.insert(0, relative_to.parent / ref)
+    for candidate in candidates:
+        if candidate.suffix in (".yaml", ".yml") and candidate.is_file():
+            return candidate
+    if ref in shipped_ids():
+        return f"rulesets/{ref}.yaml"
+    known = ", ".join(shipped_ids())
+    raise RulesetError([Problem(f"no ruleset `{ref}`: not a file, nor a shipped ruleset ({known})")])
+
+
+def _read(ref: Path | str):
+    if isinstance(ref, Path):
+        return read_yaml(ref, RulesetError)
+    text = shipped_folder().joinpath(ref.split("/", 1)[1]).read_text(encoding="utf-8")
+    try:
+        return load_yaml_text(text, ref)
+    except yaml.YAMLError as exc:
+        raise RulesetError([yaml_problem(exc, ref)]) from None
+
+
+def read_source(ref: Path | str) -> Source:
+    data, lines = _read(ref)
+    if not isinstance(data, dict):
+        raise RulesetError([Problem("a ruleset file is a mapping (id, title, applies_to, …)", lines.find(()))])
+    try:
+        model = Ruleset.model_validate(data)
+    except ValidationError as exc:
+        raise RulesetError(problems_from(exc, lines)) from None
+    return Source(model, lines)
+
+
+def load_sources(ref: str) -> list[Source]:
+    """The ruleset and, after it, everything it includes (recursively, each once)."""
+    first = locate(ref)
+    sources: list[Source] = []
+    seen: set[str] = set()
+
+    def visit(where: Path | str, trail: tuple[str, ...]) -> None:
+        key = str(Path(where).resolve()) if isinstance(where, Path) else where
+        if key in trail:
+            raise RulesetError([Problem(f"include cycle: {' → '.join(trail + (key,))}", Location(str(where)))])
+        if key in seen:
+            return
+        seen.add(key)
+        source = read_source(where)
+        sources.append(source)
+        for i, included in enumerate(source.ruleset.include):
+            try:
+                target = locate(included, where if isinstance(where, Path) else None)
+            except RulesetError as exc:
+                raise RulesetError([Problem(exc.problems[0].message, source.lines.find(("include", i)))]) from None
+            visit(target, trail + (key,))
+
+    visit(first, ())
+    main_kind = sources[0].ruleset.applies_to
+    for source in sources[1:]:
+        if source.ruleset.applies_to not in ("any", main_kind):
+            raise RulesetError([Problem(f"included ruleset {source.ruleset.id} applies to {source.ruleset.applies_to}, "
+                                        f"not to {main_kind}", source.lines.find(("applies_to",)))])
+    return sources
+
+
+@lru_cache(maxsize=64)
+def _load_cached(ref: str, stamp: float | None) -> CompiledRuleset:
+    return compile_ruleset(load_sources(ref))
+
+
+def load_ruleset(ref: str) -> CompiledRuleset:
+    """Compile the ruleset `ref` (a shipped id or a path); cached while the file is unchanged."""
+    path = Path(ref)
+    stamp = path.stat().st_mtime if path.is_file() else None
+    return _load_cached(ref, stamp)
+
+
+def default_ruleset(kind: str) -> CompiledRuleset:
+    return load_ruleset(DEFAULTS[kind])

@@ -1,0 +1,54 @@
+"""Shared fixtures: the seed case, shipped rulesets, both engines, and small builders."""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from engine import evaluate_case, load_case, load_ruleset
+from engine.rule_engines import durable_available
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "cases" / "lusong-zfw-2024.yaml"
+SAMPLE = ROOT / "cases" / "sample-county-2024.yaml"
+
+ENGINES = ["native"] + (["durable"] if durable_available() else [])
+
+
+@pytest.fixture(params=ENGINES)
+def engine_name(request) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def seed_case():
+    return load_case(SEED)
+
+
+@pytest.fixture(scope="session")
+def project_rs():
+    return load_ruleset("mof-project-selfeval")
+
+
+@pytest.fixture(scope="session")
+def department_rs():
+    return load_ruleset("department-overall")
+
+
+@pytest.fixture
+def seed_result(seed_case, department_rs, project_rs, engine_name):
+    return evaluate_case(seed_case, department_rs, project_rs, engine_name)
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def by_id(items, ident):
+    for item in items:
+        if item.id == ident:
+            return item
+    raise KeyError(ident)
