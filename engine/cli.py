@@ -71,5 +71,8 @@ def score(cases: tuple[str, ...], rulesets: tuple[str, ...], fmt: str, public: b
     sys.exit(status)
 
 
+# ---- subcommands defined in their own modules (one line each) ----------------------------
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
