@@ -17,6 +17,7 @@ from .durable_json import Operands, literal, to_condition
 from .errors import EngineError, EvaluationError
 from .expr_native import comparable, compile_node
 
+SENTINEL = "jixiao_seen"
 # Rules decided in pairs: when every operand is known, exactly one of the two must fire.
 PAIRED = {"check.pass": "check.fail", "cond.true": "cond.false"}
 
@@ -93,6 +94,10 @@ class DurableEngine:
             name = f"r{index}"
             rule_names[rule.id] = name
             definition[name] = {"all": [{"m": condition}], "run": _recorder(fired, rule.id)}
+        # Every fact matches this rule. Measured: deleting the session of a fact that matched no
+        # rule segfaults durable-rules (a ruleset's first fact), and the firing also proves that
+        # the fact was processed at all.
+        definition["seen"] = {"all": [{"m": {SENTINEL: True}}], "run": _recorder(fired, SENTINEL)}
         runners = {key: compile_node(node) for key, node in operands.nodes.items()}
         try:
             self._host.register_rulesets({key: definition})
@@ -127,6 +132,7 @@ class DurableEngine:
             fact = self._fact(plan, ns)
             sid = str(next(self._sids))
             fact["sid"] = sid
+            fact[SENTINEL] = True
             plan.fired.clear()
             try:
                 self._host.assert_fact(plan.name, fact)
@@ -140,6 +146,9 @@ class DurableEngine:
                 except Exception as exc:
                     raise EngineError(f"durable-rules could not delete session {sid}: {exc}") from exc
             fired = set(plan.fired)
+            if SENTINEL not in fired:
+                raise EngineError(f"durable-rules did not process a record of {compiled.id} (sentinel rule missed)")
+            fired.discard(SENTINEL)
             plan.fired.clear()
         self._verify(compiled, plan, fact, fired)
         return fired

@@ -20,7 +20,9 @@ def problems_from(exc: ValidationError, lines: LineMap,
     for error in exc.errors(include_url=False):
         loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
         message = _MESSAGES.get(error["type"], error["msg"])
-        if error["type"] not in _MESSAGES and "input" in error and not isinstance(error["input"], (dict, list)):
+        if message.startswith("Value error, "):  # our own validators already quote the input
+            message = message[len("Value error, "):]
+        elif error["type"] not in _MESSAGES and "input" in error and not isinstance(error["input"], (dict, list)):
             message += f" (got {error['input']!r})"
         field = ".".join(str(p) for p in loc if not isinstance(p, int)) or None
         problems.append(Problem(message, lines.find(loc), record_of(loc), field))

@@ -1,0 +1,80 @@
+"""Bad case files: one readable line per problem naming file, line, record and field; exit 2."""
+from decimal import Decimal as D
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import SEED, write
+from engine import CaseError, load_case
+from engine.cli import main
+
+GOOD = """
+case: {id: t, unit: 测试单位, year: 2024}
+department:
+  id: d
+  name: 测试部门
+  spending: {total: 100.00}
+projects:
+  - id: a
+    name: 项目A
+    budget: {initial: 67, adjustment: 0}
+    actual: 56.18
+  - id: b
+    name: 项目B
+    actual: 43.36
+"""
+
+
+def test_amounts_are_exact_decimals(tmp_path):
+    case = load_case(write(tmp_path, "good.yaml", GOOD))
+    assert case.projects[0].actual == D("56.18") and isinstance(case.projects[0].actual, D)
+    assert case.projects[1].budget.initial is None  # not stated stays None, never 0
+
+
+def problems_of(tmp_path, text):
+    with pytest.raises(CaseError) as info:
+        load_case(write(tmp_path, "bad.yaml", text))
+    return [str(p) for p in info.value.problems]
+
+
+def test_not_a_number_names_file_line_record_and_field(tmp_path):
+    problems = problems_of(tmp_path, GOOD.replace("actual: 43.36", "actual: 四十三"))
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{tmp_path / 'bad.yaml'}:13:13: project b, field projects.actual: '四十三' is not a number")
+
+
+def test_every_problem_at_once(tmp_path):
+    text = GOOD.replace("actual: 56.18", "actual: 56.18\n    budgte: 3").replace("year: 2024", "year: 今年")
+    problems = problems_of(tmp_path, text)
+    assert len(problems) == 2
+    assert any(":1:" in p and "field case.year" in p for p in problems)
+    assert any(":11:13: project a, field projects.budgte: unknown field" in p for p in problems)
+
+
+def test_missing_required_field(tmp_path):
+    problems = problems_of(tmp_path, GOOD.replace("    name: 项目B\n", ""))
+    assert problems == [f"{tmp_path / 'bad.yaml'}:11:5: project b, field projects.name: required field is missing"]
+
+
+def test_duplicate_project_ids(tmp_path):
+    problems = problems_of(tmp_path, GOOD.replace("id: b", "id: a"))
+    assert problems == [f"{tmp_path / 'bad.yaml'}:11:9: project a, field id: duplicate project id (also project #1)"]
+
+
+def test_yaml_syntax_error(tmp_path):
+    problems = problems_of(tmp_path, GOOD + "  - id: [unclosed\n")
+    assert problems[0].startswith(f"{tmp_path / 'bad.yaml'}:15:") and "YAML syntax error" in problems[0]
+
+
+def test_cli_reports_bad_case_and_still_scores_the_others(tmp_path):
+    bad = write(tmp_path, "bad.yaml", GOOD.replace("actual: 43.36", "actual: 四十三"))
+    result = CliRunner().invoke(main, ["score", str(bad), str(SEED), "--format", "json", "--engine", "native"])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert f"{bad}:13:13: project b, field projects.actual: '四十三' is not a number" in result.stderr
+    assert '"case": "lusong-zfw-2024"' in result.stdout  # the good case is still there
+
+
+def test_missing_file(tmp_path):
+    result = CliRunner().invoke(main, ["score", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 2 and "file not found" in result.stderr
