@@ -1,0 +1,45 @@
+"""Finding texts: a restricted formatter that reaches record fields and metrics, nothing else."""
+from decimal import Decimal as D
+
+import pytest
+
+from engine.errors import Location, RulesetError
+from engine.templates import parse_template
+
+
+def render(text, **values):
+    return parse_template(text).render(lambda path: _get(values, path))
+
+
+def _get(values, path):
+    value = values.get(path[0])
+    for part in path[1:]:
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def test_filters_format_as_published():
+    text = "{name}执行率{rate|pct}，结余结转{carry|wan}，{n|int}个，{x|num}，{missing|wan}"
+    assert render(text, name="雪亮工程", rate=D("0.8385"), carry=D("10.82"), n=D(7), x=D("8.385"), missing=None) == \
+        "雪亮工程执行率83.85%，结余结转10.82万元，7个，8.39，未填报"
+
+
+def test_dotted_names_and_literal_braces():
+    assert render("{{注}}{spending.total|wan}", spending={"total": D("377.32")}) == "{注}377.32万元"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("{x.__class__}", "is not a field name"),
+    ("{x.__class__.__init__.__globals__}", "is not a field name"),
+    ("{x!r}", "is not a field name"),
+    ("{x:>10}", "is not a field name"),
+    ("{x[0]}", "is not a field name"),
+    ("{rate|eval}", "unknown filter `eval`"),
+    ("结余{carry", "unbalanced brace"),
+    ("结余}carry", "unbalanced brace"),
+])
+def test_refuses_python_internals_and_format_specs(text, message):
+    with pytest.raises(RulesetError) as info:
+        parse_template(text, Location("r.yaml", 3, 14))
+    assert message in info.value.problems[0].message
+    assert str(info.value.problems[0].location) == "r.yaml:3:14"
