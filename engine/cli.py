@@ -47,11 +47,15 @@ def main() -> None:
 @click.option("--ruleset", "rulesets", multiple=True, metavar="ID|PATH",
               help="ruleset to use (repeat for department and project); defaults: "
                    + ", ".join(f"{k} {v}" for k, v in DEFAULTS.items()))
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown", "xlsx"]), default="table", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="write to this file (required for --format xlsx)")
 @click.option("--public", is_flag=True, help="leave out every detail of records that may not be published (涉密)")
 @ENGINE
-def score(cases: tuple[str, ...], rulesets: tuple[str, ...], fmt: str, public: bool, engine: str) -> None:
+def score(cases: tuple[str, ...], rulesets: tuple[str, ...], fmt: str, output: str | None, public: bool,
+          engine: str) -> None:
     """Score CASE files: department and projects, with checks and findings."""
+    if fmt == "xlsx" and not output:
+        raise click.UsageError("--format xlsx writes a workbook: give -o RESULTS.xlsx")
     try:
         department_rs, project_rs = pick_rulesets(rulesets)
     except JixiaoError as exc:
@@ -66,12 +70,30 @@ def score(cases: tuple[str, ...], rulesets: tuple[str, ...], fmt: str, public: b
             status = max(status, exc.exit_code)
             continue
         results.append(public_view(result) if public else result)
-    if results:
-        click.echo(to_json(results) if fmt == "json" else to_text(results, fmt), nl=False)
+    if results and fmt == "xlsx":
+        from .excel.results import write_results
+        write_results(results, output)
+    elif results:
+        text = to_json(results) if fmt == "json" else to_text(results, fmt)
+        if output:
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        else:
+            click.echo(text, nl=False)
     sys.exit(status)
 
 
 # ---- subcommands defined in their own modules (one line each) ----------------------------
+from .cli_excel import import_command, template_command  # noqa: E402
+main.add_command(template_command)
+main.add_command(import_command)
+from .cli_batch import batch_command  # noqa: E402
+main.add_command(batch_command)
+from .cli_rulesets import rulesets  # noqa: E402
+main.add_command(rulesets)
+from .cli_report import explain, report  # noqa: E402
+main.add_command(explain)
+main.add_command(report)
 
 
 if __name__ == "__main__":  # pragma: no cover

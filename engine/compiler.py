@@ -237,9 +237,7 @@ class _Compiler:
                 if unique("check", check.id, lines, ("checks", i)):
                     expr = self.expression(check.assert_, lines, ("checks", i, "assert"))
                     if expr:
-                        rules.append(Rule(f"check.pass:{check.id}", "check.pass", expr))
-                        negated = n.Unary(text=f"not ({expr.node.text})", line=expr.node.line, column=expr.node.column, op="not", operand=expr.node)
-                        rules.append(Rule(f"check.fail:{check.id}", "check.fail", CompiledExpr(negated, compile_node(negated), expr.where)))
+                        rules += _pair("check.pass", "check.fail", check.id, expr)
                     self._template(templates, ("check", check.id, "message"), check.message, lines, ("checks", i, "message"))
             for i, finding in enumerate(rs.findings):
                 if unique("finding", finding.id, lines, ("findings", i)):
@@ -301,6 +299,7 @@ class _Compiler:
         if isinstance(method, (RateMethod, LadderMethod, BandsMethod)):
             value = self.expression(method.value, lines, path + ("method", "value"))
         if isinstance(method, BandsMethod):
+            self.problems.extend(band_problems(node.id, method, lines, path + ("method", "bands")))
             for j, band in enumerate(method.bands):
                 if band.points > node.weight:
                     self.problems.append(Problem(
@@ -309,9 +308,7 @@ class _Compiler:
         if isinstance(method, ConditionMethod):
             expr = self.expression(method.when, lines, path + ("method", "when"))
             if expr:
-                rules.append(Rule(f"cond.true:{node.id}", "cond.true", expr))
-                negated = n.Unary(text=f"not ({expr.node.text})", line=expr.node.line, column=expr.node.column, op="not", operand=expr.node)
-                rules.append(Rule(f"cond.false:{node.id}", "cond.false", CompiledExpr(negated, compile_node(negated), expr.where)))
+                rules += _pair("cond.true", "cond.false", node.id, expr)
         label, fmt = self._describe_value(getattr(method, "value", None))
         return CompiledIndicator(node, missing, value, (), above, label, fmt)
 
@@ -368,6 +365,55 @@ class _Compiler:
         for i, tier in enumerate(rs.tiers):
             if tier.min > tier.max:
                 self.problems.append(Problem(f"tier `{tier.name}`: min {tier.min} is above max {tier.max}", lines.find(("tiers", i))))
+
+
+def band_problems(ident: str, method: BandsMethod, lines: LineMap, path: tuple) -> list[Problem]:
+    """Bands that are empty, overlap (the later one is partly dead) or leave a gap between them.
+
+    Values below the lowest band or above the highest score 0 by design; between bands they
+    would too, which is almost always a typo (`lt: 0.1` where `lte: 0.1` was meant).
+    """
+    problems: list[Problem] = []
+    spans = []
+    for j, band in enumerate(method.bands):
+        low = (band.gt, False) if band.gt is not None else (band.gte, True) if band.gte is not None else (None, False)
+        high = (band.lt, False) if band.lt is not None else (band.lte, True) if band.lte is not None else (None, False)
+        where = lines.find(path + (j,))
+        if low[0] is not None and high[0] is not None and (low[0] > high[0] or (low[0] == high[0] and not (low[1] and high[1]))):
+            problems.append(Problem(f"indicator `{ident}`: band {j + 1} ({_band(band)}) contains no value", where))
+            continue
+        spans.append((j, low, high, where))
+    # sort by lower bound: unbounded first, then by value, a closed bound before an open one
+    spans.sort(key=lambda s: (s[1][0] is not None, s[1][0] if s[1][0] is not None else 0, not s[1][1], s[0]))
+    reach = None  # the highest upper bound so far: (value or None for +∞, closed, band index)
+    for j, (low, low_closed), (high, high_closed), where in spans:
+        if reach is not None:
+            r_value, r_closed, r_band = reach
+            first, second = sorted((j, r_band))
+            if r_value is None or low is None or low < r_value or (low == r_value and low_closed and r_closed):
+                problems.append(Problem(f"indicator `{ident}`: bands {first + 1} ({_band(method.bands[first])}) and "
+                                        f"{second + 1} ({_band(method.bands[second])}) overlap; the first listed wins",
+                                        lines.find(path + (second,))))
+            elif low > r_value or not (low_closed or r_closed):
+                problems.append(Problem(f"indicator `{ident}`: no band covers the values between band {r_band + 1} "
+                                        f"({_band(method.bands[r_band])}) and band {j + 1} ({_band(method.bands[j])}); "
+                                        f"they would score 0", where))
+        if reach is None or high is None or (reach[0] is not None and (high > reach[0] or (high == reach[0] and high_closed))):
+            reach = (high, high_closed, j)
+    return problems
+
+
+def _band(band) -> str:
+    parts = [f"{op} {format(v, 'f')}" for op, v in (("gt", band.gt), ("gte", band.gte), ("lt", band.lt), ("lte", band.lte))
+             if v is not None]
+    return ", ".join(parts) or "any value"
+
+
+def _pair(yes: str, no: str, ident: str, expr: CompiledExpr) -> list[Rule]:
+    """A condition and its negation as two rules, so "false" and "unknown" can be told apart."""
+    node = expr.node
+    negated = n.Unary(text=f"not ({node.text})", line=node.line, column=node.column, op="not", operand=node)
+    return [Rule(f"{yes}:{ident}", yes, expr), Rule(f"{no}:{ident}", no, CompiledExpr(negated, compile_node(negated), expr.where))]
 
 
 def _did_you_mean(word: str, options: list[str]) -> str:

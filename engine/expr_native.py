@@ -3,6 +3,9 @@
 `None` means unknown (data not stated). Arithmetic or comparison with an unknown is unknown;
 `and`/`or`/`not` follow Kleene's logic; a rule fires only when its condition is True. Closures are
 built once per ruleset, so evaluating a record costs no parsing and no `eval`.
+
+The review helpers at the end (`is_text`, `is_number`, `distinct`, `max_similarity`, `mentions`)
+are pure: the same values give the same result, so the durable engine can hoist them.
 """
 from __future__ import annotations
 
@@ -232,6 +235,8 @@ def _compile_call(node: n.Call) -> Closure:
                 raise _fail(node, "contains() needs text")
             return part in text
         return contains
+    if func in _REVIEW:
+        return _REVIEW[func](node, args)
     if func == "round":
         def rounded(ns: Namespace) -> Decimal | None:
             value, places = _number(node, args[0](ns)), _number(node, args[1](ns))
@@ -324,3 +329,56 @@ def _compile_aggregate(node: n.Aggregate) -> Closure:
 
 
 _ABSENT = object()
+
+
+# ---- review (复核) helpers: type tests, distinct values, text similarity (textsim.py) ----------
+
+def _is_text(node: n.Call, args: list[Closure]) -> Closure:
+    """True for words, False for anything else, a missing value included (never unknown)."""
+    return lambda ns: isinstance(args[0](ns), str)
+
+
+def _is_number(node: n.Call, args: list[Closure]) -> Closure:
+    return lambda ns: isinstance(args[0](ns), Decimal)
+
+
+def _distinct(node: n.Call, args: list[Closure]) -> Closure:
+    """How many different values a list holds; unknown for a missing list."""
+    def distinct(ns: Namespace) -> Decimal | None:
+        values = args[0](ns)
+        if values is None:
+            return None
+        if not isinstance(values, list):
+            raise _fail(node, f"distinct() needs a list, got {_describe(values)}")
+        return Decimal(len({(type(v).__name__, v) for v in values}))
+    return distinct
+
+
+def _max_similarity(node: n.Call, args: list[Closure]) -> Closure:
+    from .textsim import max_similarity
+
+    def similar(ns: Namespace) -> Decimal | None:
+        text, others, min_chars = args[0](ns), args[1](ns), _number(node, args[2](ns))
+        if min_chars is None:
+            return None
+        if text is not None and not isinstance(text, str):
+            raise _fail(node, f"max_similarity() compares text, got {_describe(text)}")
+        return max_similarity(text, others, int(min_chars))
+    return similar
+
+
+def _mentions(node: n.Call, args: list[Closure]) -> Closure:
+    from .textsim import mentions
+
+    def found(ns: Namespace) -> list[str] | None:
+        word, texts = args[0](ns), [arg(ns) for arg in args[1:]]
+        if word is None:
+            return None
+        if not isinstance(word, str):
+            raise _fail(node, "mentions() looks for a word (text) in the texts after it")
+        return mentions(texts, word)
+    return found
+
+
+_REVIEW = {"is_text": _is_text, "is_number": _is_number, "distinct": _distinct,
+           "max_similarity": _max_similarity, "mentions": _mentions}

@@ -1,7 +1,9 @@
 """Parse ruleset expressions: Python syntax, read by `ast`, and only a whitelist of it.
 
 Accepted: numbers, strings, True/False, dotted names, + - * /, comparisons (chains too), `in` a
-list of literals, `is None` / `is not None`, and/or/not, the functions in FUNCTIONS, and
+list of literals, `is None` / `is not None`, and/or/not, the functions in FUNCTIONS (among them
+the review helpers `is_text(x)`, `is_number(x)` — type tests, never unknown —, `distinct(list)`,
+`max_similarity(text, others, min_chars)` and `mentions(word, texts…)`, see textsim.py), and
 aggregates `count/sum/any/all/min/max/collect(x for p in LIST if COND)` (collect gives the list,
 for texts that name the records). Everything else — attribute
 names starting with "_", subscripts, lambdas, keyword arguments, other calls — is an
@@ -26,6 +28,12 @@ FUNCTIONS: dict[str, tuple[int, int | None]] = {
     "missing": (1, 1),
     "len": (1, 1),
     "contains": (2, 2),
+    # review (复核) helpers, see textsim.py: pure and deterministic
+    "is_text": (1, 1),
+    "is_number": (1, 1),
+    "distinct": (1, 1),
+    "max_similarity": (3, 3),
+    "mentions": (2, None),
 }
 AGGREGATES = {"count", "sum", "any", "all", "min", "max", "collect"}
 

@@ -102,6 +102,7 @@ class DepartmentBudget(Model):
     initial: Amount | None = Field(None, description="年初预算数")
     adjustment: Amount | None = Field(None, description="年中调整")
     final: Amount | None = Field(None, description="全年预算数/调整后预算数")
+    adjustment_reason: str | None = Field(None, description="年中调整的原因, as the report states it")
     appropriation_income: Amount | None = Field(None, description="财政拨款收入")
 
 
@@ -131,6 +132,7 @@ class ProjectBudget(Model):
     initial: Amount | None = Field(None, description="年初预算数")
     adjustment: Amount | None = Field(None, description="年中调增（减）")
     final: Amount | None = Field(None, description="全年预算数")
+    adjustment_reason: str | None = Field(None, description="年中调整的原因, as the report states it")
 
 
 class Project(Model):

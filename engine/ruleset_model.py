@@ -10,7 +10,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .records import Amount
+from .records import Amount, Case
 
 Expr = Annotated[str, Field(description="an expression in jixiao's expression language")]
 Text = Annotated[str, Field(description="a template: text with {name} or {name|pct} placeholders")]
@@ -180,6 +180,22 @@ class Check(Model):
     severity: Literal["info", "warning", "error"] = "warning"
 
 
+class Rollup(Model):
+    """How one finding, suggested for several projects, becomes one department sentence (rollup.py).
+
+    `item` is rendered for each project with its own fields and metrics; `problem` and
+    `improvement` see `count`, `names` (、-joined), `items` (；-joined) and `total.X` for each X in
+    `totals` (money summed over the projects listed, exactly).
+    """
+
+    item: Text
+    totals: list[str] = Field([], description="fields or metrics of the project summed across projects")
+    problem: Text
+    improvement: Text
+    covered_by: list[str] = Field([], description="department findings that already say this: when one is "
+                                                  "suggested, the roll-up is left out")
+
+
 class Finding(Model):
     id: str
     when: Expr
@@ -187,11 +203,46 @@ class Finding(Model):
     severity: int = Field(2, ge=1, le=5, description="1 minor … 5 grave")
     problem: Text
     improvement: Text
+    indicator: str | None = Field(None, description="the indicator whose lost points this finding explains")
+    rollup: Rollup | None = None
+
+
+class TestExpect(Model):
+    """What a ruleset test expects; only the fields given are compared (null means "no value")."""
+
+    score: Amount | None = None
+    grade: str | None = None
+    status: Literal["scored", "not_assessable", "exempt", "vetoed"] | None = None
+    indicators: dict[str, Amount | None] = Field({}, description="indicator id → expected score")
+    statuses: dict[str, Literal["scored", "not_assessable", "zero", "dropped", "rejected", "exempt"]] = Field(
+        {}, description="indicator id → expected status")
+    vetoes: list[str] | None = Field(None, description="ids of exactly the vetoes that fire")
+    exemptions: list[str] | None = Field(None, description="ids of exactly the exemptions that apply")
+    findings: list[str] | None = Field(None, description="ids of exactly the findings suggested")
+    checks: dict[str, bool | None] = Field({}, description="check id → true (passes), false (fails), null (unknown)")
+
+
+class RulesetTest(Model):
+    """A record scored by this ruleset and what it must give: a case file (path relative to the
+    ruleset) or an inline case document, and the record in it (a project id, or the department)."""
+
+    name: str
+    case: str | None = Field(None, description="a case file, relative to this ruleset file")
+    data: Case | None = Field(None, description="an inline case document (case, department, projects)")
+    record: str | None = Field(None, description="project id, or `department`; default: the department")
+    expect: TestExpect
+
+    @model_validator(mode="after")
+    def _one_case(self) -> "RulesetTest":
+        if (self.case is None) == (self.data is None):
+            raise ValueError("give either `case` (a path) or `data` (an inline case)")
+        return self
 
 
 class Ruleset(Model):
     schema_: str | None = Field(None, alias="$schema")
     id: str
+    extends: str | None = Field(None, description="parent ruleset (id or path) whose parts this one overrides")
     title: str
     applies_to: Literal["project", "department", "any"]
     version: str = "1"
@@ -219,3 +270,4 @@ class Ruleset(Model):
     exemptions: list[Exemption] = []
     checks: list[Check] = []
     findings: list[Finding] = []
+    tests: list[RulesetTest] = Field([], description="records this ruleset must score as stated (`jixiao rulesets test`)")

@@ -13,6 +13,7 @@ import yaml
 from pydantic import ValidationError
 
 from .compiler import CompiledRuleset, Source, compile_ruleset
+from .compose import resolve
 from .errors import Location, Problem, RulesetError
 from .ruleset_model import Ruleset
 from .validation import problems_from
@@ -24,9 +25,15 @@ DEFAULTS = {"project": "mof-project-selfeval", "department": "department-overall
 def shipped_folder():
     """The installed `engine.rulesets` data, or the checkout's `rulesets/` when run from the tree."""
     try:
-        return resources.files("engine.rulesets")
+        folder = resources.files("engine.rulesets")
+        # `engine.rulesets` may import as this module (engine/rulesets.py), not the data: Python
+        # 3.13's files() then gives engine/ itself (3.11 raises TypeError). Only a folder of yaml counts.
+        if any(p.name.endswith(".yaml") for p in folder.iterdir()):
+            return folder
     except (ModuleNotFoundError, TypeError):
-        return Path(__file__).resolve().parent.parent / "rulesets"
+        pass
+    installed = Path(__file__).resolve().parent / "rulesets"  # the wheel's engine/rulesets/ data
+    return installed if installed.is_dir() else Path(__file__).resolve().parent.parent / "rulesets"
 
 
 def shipped_ids() -> list[str]:
@@ -58,8 +65,40 @@ def _read(ref: Path | str):
         raise RulesetError([yaml_problem(exc, ref)]) from None
 
 
-def read_source(ref: Path | str) -> Source:
+def _read_resolved(ref: Path | str, trail: tuple[str, ...] = ()):
+    """The file's data with its `extends:` parent merged in (see `compose`), recursively."""
     data, lines = _read(ref)
+    key = str(Path(ref).resolve()) if isinstance(ref, Path) else ref
+    if not isinstance(data, dict) or not isinstance(data.get("extends"), str):
+        return data, lines
+
+    def read_parent(parent_ref: str):
+        try:
+            target = locate(parent_ref, ref if isinstance(ref, Path) else None)
+        except RulesetError as exc:
+            raise RulesetError([Problem(exc.problems[0].message, lines.find(("extends",)))]) from None
+        target_key = str(Path(target).resolve()) if isinstance(target, Path) else target
+        if target_key in trail + (key,):
+            raise RulesetError([Problem(f"extends cycle: {' → '.join(trail + (key, target_key))}", lines.find(("extends",)))])
+        parent, parent_lines = _read_resolved(target, trail + (key,))
+        if isinstance(parent, dict) and isinstance(target, Path) and isinstance(parent.get("include"), list):
+            # the parent's includes stay relative to the parent's file
+            found = [(i, locate_quiet(i, target)) for i in parent["include"]]
+            parent["include"] = [str(t) if isinstance(t, Path) else i for i, t in found]
+        return parent, parent_lines
+
+    return resolve(data, lines, read_parent)
+
+
+def locate_quiet(ref: str, relative_to: Path | None = None) -> Path | str | None:
+    try:
+        return locate(ref, relative_to)
+    except RulesetError:
+        return None
+
+
+def read_source(ref: Path | str) -> Source:
+    data, lines = _read_resolved(ref)
     if not isinstance(data, dict):
         raise RulesetError([Problem("a ruleset file is a mapping (id, title, applies_to, …)", lines.find(()))])
     try:

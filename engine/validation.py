@@ -18,7 +18,7 @@ def problems_from(exc: ValidationError, lines: LineMap,
                   record_of: Callable[[tuple], str | None] = lambda loc: None) -> list[Problem]:
     problems = []
     for error in exc.errors(include_url=False):
-        loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
+        loc = _without_union_tags(error["loc"])
         message = _MESSAGES.get(error["type"], error["msg"])
         if message.startswith("Value error, "):  # our own validators already quote the input
             message = message[len("Value error, "):]
@@ -32,3 +32,14 @@ def problems_from(exc: ValidationError, lines: LineMap,
 def _is_union_tag(part) -> bool:
     """pydantic adds the union member tried (e.g. 'rate', 'function-after[...]') to error locations."""
     return isinstance(part, str) and ("[" in part or part in {"rate", "indicators", "ladder", "bands", "condition", "Metric", "str"})
+
+
+def _without_union_tags(loc: tuple) -> tuple:
+    """Drops union tags only where a union is (`method`, a metric): `indicators` is also a field."""
+    out: list = []
+    for part in loc:
+        if isinstance(part, str) and ("[" in part or (_is_union_tag(part) and out and (
+                out[-1] == "method" or (len(out) >= 2 and out[-2] == "metrics")))):
+            continue
+        out.append(part)
+    return tuple(out)

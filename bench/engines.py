@@ -1,0 +1,430 @@
+"""Records per second and peak memory of the rule engines on `mof-project-selfeval`, side by side.
+
+    python bench/engines.py [--n 20000] [--seed 1] [--rounds 3]
+
+Two levels, because ZEN only decides conditions:
+- whole evaluation (metrics, rules, indicator scoring, grade, checks, findings, texts):
+  jixiao native, jixiao durable, naive durable (below), and a hand-written function doing the same
+  arithmetic and comparisons (no texts, no result models: the practical limit);
+- deciding only (metrics + which rules fire): jixiao native, jixiao durable, the hand-written
+  decisions, and ZEN (`pip install zen-engine`, the `bench` extra) running the same conditions as a
+  decision graph (an expression node for the metrics, a collect decision table for the rules).
+
+"Naive durable" is durable-rules used the way its README shows: a fresh `durable.engine.Host()`
+(its timer threads running), one Python action per rule, each record asserted as a fact with its
+own session id and the session deleted after it — the same conditions, facts and rule pairs as
+jixiao's durable engine, but every firing goes through the host's callback machinery.
+
+Before timing, each contender's output is compared with jixiao native's on the first records;
+any difference is printed and the script exits non-zero. Each contender is timed `--rounds` times,
+interleaved, and its best pass is shown: figures still vary with the machine and its load.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import math
+import random
+import sys
+import time
+import tracemalloc
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from engine import evaluate_record, load_ruleset  # noqa: E402
+from engine.durable_json import Operands, build_scales, scale_literals, to_condition  # noqa: E402
+from engine.evaluate import compute_metrics  # noqa: E402
+from engine.namespace import record_namespace  # noqa: E402
+from engine.records import Project  # noqa: E402
+from engine.rule_engines import SENTINEL, MARK, durable_available, get_engine  # noqa: E402
+
+D = Decimal
+RULESET = "mof-project-selfeval"
+
+
+# ---- records with realistic spreads ----------------------------------------------------------
+
+def _money(r: random.Random, low: float, high: float) -> Decimal:
+    return D(round(r.uniform(low, high) * 100)).scaleb(-2)
+
+
+def generate(n: int, seed: int) -> list[Project]:
+    """Projects like county reports: budgets of 5–2,000 万元 (log-spread), execution mostly 80–100%,
+    some adjusted, some with no final budget or none at all, a few classified, 3–8 indicator rows."""
+    r = random.Random(seed)
+    out = []
+    for i in range(n):
+        initial = D(round(math.exp(r.uniform(math.log(5), math.log(2000))) * 100)).scaleb(-2)
+        adjustment = _money(r, -0.1 * float(initial), 0.2 * float(initial)) if r.random() < 0.3 else D("0.00")
+        final = initial + adjustment
+        rate = min(r.betavariate(8, 1.2) * 1.05, 1.08)
+        actual = (final * D(repr(rate))).quantize(D("0.01"))
+        carryover = final - actual if r.random() < 0.92 else final - actual + _money(r, 0.5, 20)
+        budget = {"initial": initial, "adjustment": adjustment, "final": final}
+        roll = r.random()
+        if roll < 0.10:
+            budget = {"initial": initial, "adjustment": adjustment}  # final not stated: initial + adjustment
+        elif roll < 0.14:
+            budget = {}  # no budget stated: not assessable
+        rows = []
+        for level1, count in (("产出", r.randint(1, 4)), ("效益", r.randint(1, 3)), ("满意度", 1)):
+            for j in range(count):
+                if r.random() < 0.25:
+                    tier = r.choice(["达成年度指标", "达成年度指标", "部分达成并具有一定效果"])
+                    rows.append({"level1": level1, "name": f"{level1}{j}", "kind": "qualitative", "tier": tier,
+                                 "self_score": D(r.choice([8, 9, 10])) if tier == "达成年度指标" else D(7), "weight": D(10)})
+                else:
+                    target = D(r.choice([1, 20, 95, 100, 500, 2000]))
+                    direction = r.choice([">=", ">=", ">=", "<=", "="])
+                    achieved = (target * D(repr(r.uniform(0.7, 1.15)))).quantize(D("0.1"))
+                    rows.append({"level1": level1, "name": f"{level1}{j}", "direction": direction, "target": target,
+                                 "actual": achieved, "weight": D(r.choice([5, 10, 15]))})
+        if r.random() < 0.05:
+            rows = [dict(row, kind="qualitative", tier="达成年度指标", self_score=None) for row in rows]
+        out.append(Project.model_validate({
+            "id": f"p{i}", "name": f"项目{i}", "budget": budget, "actual": actual, "carryover": carryover,
+            "confidential": r.random() < 0.02, "indicators": rows}))
+    return out
+
+
+# ---- the hand-written limit --------------------------------------------------------------------
+
+Q2, Q4 = D("0.01"), D("0.0001")
+TIERS = {"达成年度指标": (D("0.8"), D(1)), "部分达成并具有一定效果": (D("0.6"), D("0.8")),
+         "未达成且效果较差": (D(0), D("0.6"))}
+
+
+def hand_decide(p: Project) -> tuple[dict, set[str]]:
+    """Metrics and fired rules of mof-project-selfeval, written by hand."""
+    b = p.budget
+    final = b.final if b.final is not None else (b.initial + b.adjustment if b.initial is not None and b.adjustment is not None else None)
+    actual = p.actual
+    rate = (actual / final).quantize(Q4, ROUND_HALF_UP) if final is not None and actual is not None and final != 0 else None
+    rows = p.indicators
+    quantified = sum(1 for i in rows if i.kind == "quantitative")
+    gap = abs(final - actual - p.carryover) if final is not None and actual is not None and p.carryover is not None else None
+    fired = set()
+    if p.confidential:
+        fired.add("exemption:classified")
+    if gap is not None:
+        fired.add("check.pass:carryover_matches" if gap <= Q2 else "check.fail:carryover_matches")
+    fired.add("check.pass:has_quantified_indicators" if quantified > 0 else "check.fail:has_quantified_indicators")
+    fired.add("check.pass:budget_stated" if final is not None else "check.fail:budget_stated")
+    if rate is not None and rate < D("0.9"):
+        fired.add("finding:low_execution")
+    if b.initial is None and b.final is None and actual is not None:
+        fired.add("finding:budget_not_stated")
+    if quantified == 0:
+        fired.add("finding:no_quantified_indicators")
+    if rate is not None and rate > 1:
+        fired.add("finding:overspent")
+    return {"final_budget": final, "execution_rate": rate, "carryover_gap": gap, "quantified_count": quantified}, fired
+
+
+def _row_points(row, share: Decimal, form_weight) -> Decimal | None:
+    if row.kind == "qualitative":
+        band = TIERS.get(row.tier) if row.tier else None
+        if band is None:
+            return None
+        basis = form_weight if form_weight is not None else share
+        if row.self_score is None:
+            return (band[0] * share).quantize(Q2, ROUND_HALF_UP)
+        if not band[0] * basis <= row.self_score <= band[1] * basis:
+            return None
+        return max(row.self_score * share / basis, D(0)).quantize(Q2, ROUND_HALF_UP)
+    target, actual, direction = row.target, row.actual, row.direction
+    if direction is None or not isinstance(target, Decimal) or not isinstance(actual, Decimal):
+        return None
+    actual = max(actual, D(0))
+    if direction == "=" and target == 0:
+        ratio = D(1) if actual <= 0 else D(0)
+    elif direction in (">=", ">", "="):
+        ratio = D(1) if actual >= target or target == 0 else actual / target
+    elif actual <= target:
+        ratio = D(1)
+    elif target <= 0 or actual >= target * 2:
+        ratio = D(0)
+    else:
+        ratio = 1 - (actual - target) / target
+    return max(ratio * share, D(0)).quantize(Q2, ROUND_HALF_UP)
+
+
+def hand_evaluate(p: Project) -> dict:
+    """The whole evaluation's numbers and decisions, written by hand (no texts, no result models)."""
+    metrics, fired = hand_decide(p)
+    if "exemption:classified" in fired:
+        return {"score": None, "grade": None, "status": "exempt", "fired": fired}
+    rate = metrics["execution_rate"]
+    scores = [(min(rate, D(1)) * 10).quantize(Q2, ROUND_HALF_UP) if rate is not None else None]
+    partial = D(0)  # points of the rows that could be scored, in nodes that cannot be
+    for level1, weight in (("产出", D(50)), ("效益", D(30)), ("满意度", D(10))):
+        rows = [i for i in p.indicators if i.level1 == level1]
+        if not rows:
+            scores.append(None)
+            continue
+        weights = [r.weight for r in rows]
+        if all(w is not None for w in weights) and sum(weights) > 0:
+            total = sum(weights)
+            shares = [w * weight / total for w in weights]
+        else:
+            shares = [weight / len(rows)] * len(rows)
+        points = [_row_points(r, s, w) for r, s, w in zip(rows, shares, weights)]
+        node = sum((x for x in points if x is not None), D(0)).quantize(Q2, ROUND_HALF_UP)
+        if any(x is None for x in points):
+            scores.append(None)
+            partial += node
+        else:
+            scores.append(node)
+    known = [s for s in scores if s is not None]
+    score = (sum(known, D(0)) + partial).quantize(Q2, ROUND_HALF_UP)
+    assessable = len(known) == len(scores)
+    grade = next(g for g, low in (("优", 90), ("良", 80), ("中", 60), ("差", 0)) if score >= low) if assessable else None
+    return {"score": score, "grade": grade, "status": "scored" if assessable else "not_assessable", "fired": fired}
+
+
+# ---- naive durable-rules -----------------------------------------------------------------------
+
+class NaiveDurable:
+    """durable-rules through a fresh Host with a Python action per rule (see the module docstring)."""
+
+    name = "naive-durable"
+
+    def __init__(self, compiled):
+        from durable import engine as durable_engine
+        self._durable = durable_engine
+        self._host = durable_engine.Host()  # as documented: its timer threads run
+        self._fired: list[str] = []
+        self._jixiao = get_engine("durable")
+        self._plan = self._jixiao._plan(compiled)  # the same operands and scales, for the same facts
+        operands = Operands()
+        definition = {}
+        for index, rule in enumerate(compiled.rules):
+            condition = to_condition(rule.expr.node, operands)
+            definition[f"r{index}"] = {"all": [{"m": condition}], "run": self._recorder(rule.id)}
+        scales = build_scales(operands)
+        for rule in definition.values():
+            rule["all"] = [{"m": scale_literals(rule["all"][0]["m"], scales)}]
+        # without a rule every fact matches, deleting a session that fired nothing crashes the process
+        definition[SENTINEL] = {"all": [{"m": {MARK: 1}}], "run": self._recorder(SENTINEL)}
+        self._host.register_rulesets({"naive": definition})
+        self._sid = 0
+
+    def _recorder(self, rule_id):
+        def action(c):
+            self._fired.append(rule_id)
+        return action
+
+    def fire(self, compiled, ns):
+        fact = self._jixiao._fact(self._plan, ns)
+        self._sid += 1
+        fact["sid"], fact[MARK] = str(self._sid), 1
+        self._fired.clear()
+        self._host.assert_fact("naive", fact)
+        self._host.delete_state("naive", str(self._sid))
+        return {f for f in self._fired if f != SENTINEL}
+
+
+# ---- ZEN --------------------------------------------------------------------------------------
+
+def zen_graph() -> dict:
+    """mof-project-selfeval's metrics and rule conditions as a JDM decision graph."""
+    expressions = {
+        "final_budget": "budget.final != null ? budget.final : (budget.initial != null and budget.adjustment != null ? budget.initial + budget.adjustment : null)",
+        "execution_rate": "$.final_budget != null and actual != null and $.final_budget != 0 ? round(actual / $.final_budget, 4) : null",
+        "carryover_gap": "$.final_budget != null and actual != null and carryover != null ? abs($.final_budget - actual - carryover) : null",
+        "quantified_count": "count(indicators, #.kind == 'quantitative')",
+        "budget_not_stated": "budget.initial == null and budget.final == null and actual != null",
+    }
+    columns = {"conf": "confidential", "gap": "carryover_gap", "q": "quantified_count", "fb": "final_budget",
+               "rate": "execution_rate", "bns": "budget_not_stated"}
+    rows = [("exemption:classified", "conf", "$ == true"),
+            ("check.pass:carryover_matches", "gap", "$ != null and $ <= 0.01"),
+            ("check.fail:carryover_matches", "gap", "$ != null and $ > 0.01"),
+            ("check.pass:has_quantified_indicators", "q", "$ > 0"),
+            ("check.fail:has_quantified_indicators", "q", "$ <= 0"),
+            ("check.pass:budget_stated", "fb", "$ != null"),
+            ("check.fail:budget_stated", "fb", "$ == null"),
+            ("finding:low_execution", "rate", "$ != null and $ < 0.9"),
+            ("finding:budget_not_stated", "bns", "$ == true"),
+            ("finding:no_quantified_indicators", "q", "$ == 0"),
+            ("finding:overspent", "rate", "$ != null and $ > 1")]
+    rules = []
+    for index, (rule_id, column, test) in enumerate(rows):
+        rule = {"_id": f"r{index}", "out": json.dumps(rule_id)}
+        rule.update({c: (test if c == column else "") for c in columns})
+        rules.append(rule)
+    at = {"x": 0, "y": 0}
+    return {"nodes": [
+        {"id": "in", "type": "inputNode", "name": "record", "position": at},
+        {"id": "metrics", "type": "expressionNode", "name": "metrics", "position": at, "content": {
+            "expressions": [{"id": k, "key": k, "value": v} for k, v in expressions.items()],
+            "passThrough": True, "inputField": None, "outputPath": None, "executionMode": "single"}},
+        {"id": "rules", "type": "decisionTableNode", "name": "rules", "position": at, "content": {
+            "hitPolicy": "collect", "rules": rules,
+            "inputs": [{"id": c, "name": c, "field": f} for c, f in columns.items()],
+            "outputs": [{"id": "out", "name": "rule", "field": "rule"}],
+            "passThrough": False, "inputField": None, "outputPath": None, "executionMode": "single"}},
+        {"id": "out", "type": "outputNode", "name": "out", "position": at}],
+        "edges": [{"id": "e1", "sourceId": "in", "targetId": "metrics", "type": "edge"},
+                  {"id": "e2", "sourceId": "metrics", "targetId": "rules", "type": "edge"},
+                  {"id": "e3", "sourceId": "rules", "targetId": "out", "type": "edge"}]}
+
+
+def zen_input(p: Project) -> dict:
+    """The record as ZEN reads it: numbers as floats (its bindings take JSON numbers)."""
+    def num(v):
+        return float(v) if isinstance(v, Decimal) else v
+    b = p.budget
+    return {"budget": {"initial": num(b.initial), "adjustment": num(b.adjustment), "final": num(b.final)},
+            "actual": num(p.actual), "carryover": num(p.carryover), "confidential": p.confidential,
+            "indicators": [{"kind": i.kind} for i in p.indicators]}
+
+
+# ---- measuring ---------------------------------------------------------------------------------
+
+def measure(label: str, run, items, memory_items: int) -> dict:
+    """Records/s of one pass (the caller keeps the best of its rounds) and the peak memory
+    tracemalloc sees while `memory_items` records are evaluated (inputs excluded)."""
+    gc.collect()
+    start = time.perf_counter()
+    for item in items:
+        run(item)
+    seconds = time.perf_counter() - start
+    gc.collect()
+    tracemalloc.start()
+    for item in items[:memory_items]:
+        run(item)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return {"label": label, "rate": len(items) / seconds, "peak": peak, "n": len(items)}
+
+
+def best_of(rounds: int, contenders: list[tuple], memory_items: int) -> list[dict]:
+    """Each contender timed `rounds` times, interleaved so that load spikes hit all alike; best kept."""
+    best: dict[str, dict] = {}
+    for _ in range(rounds):
+        for label, run, items in contenders:
+            row = measure(label, run, items, memory_items if label not in best else 0)
+            if label in best:
+                row["peak"] = best[label]["peak"]
+            if label not in best or row["rate"] > best[label]["rate"]:
+                best[label] = row
+    return [best[label] for label, _, _ in contenders]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=20000, help="records (default 20,000)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--naive-n", type=int, default=None, help="records for naive durable (default: n)")
+    parser.add_argument("--rounds", type=int, default=3, help="timed passes per contender, best kept (default 3)")
+    args = parser.parse_args()
+    compiled = load_ruleset(RULESET)
+    records = generate(args.n, args.seed)
+    sample = records[:2000]
+    memory_items = min(2000, args.n)
+    problems = 0
+
+    # ---- agreement first
+    native_results = [evaluate_record(compiled, p, None, "native") for p in sample]
+    for p, result in zip(sample, native_results):
+        expected = hand_evaluate(p)
+        fired = {f"check.{'pass' if c.ok else 'fail'}:{c.id}" for c in result.checks if c.ok is not None}
+        fired |= {f"finding:{f.id}" for f in result.findings} | {f"exemption:{e.id}" for e in result.exemptions}
+        got = {"score": result.score if result.status != "exempt" else None, "grade": result.grade,
+               "status": result.status, "fired": fired}
+        if result.status == "exempt":
+            expected["fired"] = {f for f in expected["fired"] if not f.startswith("finding:")}
+        if got != expected:
+            problems += 1
+            if problems <= 3:
+                print(f"hand-written differs on {p.id}: {expected} vs native {got}")
+    have_durable = durable_available()
+    if have_durable:
+        for p, result in zip(sample, native_results):
+            durable = evaluate_record(compiled, p, None, "durable").model_dump(mode="json")
+            native = result.model_dump(mode="json")
+            durable.pop("engine"), native.pop("engine")
+            if durable != native:
+                problems += 1
+                print(f"durable differs from native on {p.id}")
+    try:
+        import zen
+    except ImportError:
+        zen = None
+        print("ZEN skipped: `pip install zen-engine` (or `pip install -e '.[bench]'`) to include it")
+    if zen is not None:
+        decision = zen.ZenEngine().create_decision(json.dumps(zen_graph()))
+        native_engine = get_engine("native")
+        for p in sample:
+            ns = record_namespace(p)
+            compute_metrics(compiled, ns)
+            want = native_engine.fire(compiled, ns)
+            got = {row["rule"] for row in decision.evaluate(zen_input(p))["result"]}
+            if got != want:
+                problems += 1
+                if problems <= 6:
+                    print(f"ZEN differs on {p.id}: {sorted(got ^ want)}")
+    print(f"agreement on the first {len(sample):,} records: {'all agree' if not problems else f'{problems} differences'}")
+
+    # ---- whole evaluation
+    contenders = [("jixiao native", lambda p: evaluate_record(compiled, p, None, "native"), records)]
+    if have_durable:
+        naive = NaiveDurable(compiled)
+        contenders += [("jixiao durable", lambda p: evaluate_record(compiled, p, None, "durable"), records),
+                       ("naive durable (Host, callbacks)", lambda p: evaluate_record(compiled, p, None, naive),
+                        records[: args.naive_n or args.n])]
+    contenders.append(("hand-written", hand_evaluate, records))
+    rows = best_of(args.rounds, contenders, memory_items)
+    whole = {row["label"]: row["rate"] for row in rows}
+    print(f"\nWhole evaluation of {args.n:,} projects ({RULESET}; Python {sys.version.split()[0]}):")
+    _table(rows)
+
+    # ---- deciding only
+    native_engine = get_engine("native")
+
+    def decide(engine):
+        def run(p):
+            ns = record_namespace(p)
+            compute_metrics(compiled, ns)
+            return engine.fire(compiled, ns)
+        return run
+
+    contenders = [("jixiao native", decide(native_engine), records)]
+    if have_durable:
+        contenders += [("jixiao durable", decide(get_engine("durable")), records),
+                       ("naive durable (Host, callbacks)", decide(naive), records[: args.naive_n or args.n])]
+    contenders.append(("hand-written", hand_decide, records))
+    if zen is not None:
+        contenders.append(("ZEN (zen-engine)", lambda p: decision.evaluate(zen_input(p)), records))
+    rows = best_of(args.rounds, contenders, memory_items)
+    decided = {row["label"]: row["rate"] for row in rows}
+    print(f"\nDeciding only (metrics + which rules fire), same {args.n:,} projects:")
+    _table(rows)
+
+    print("\nRatios (records/s ÷ records/s):")
+    print(f"  whole:  native ÷ hand-written   = {whole['jixiao native'] / whole['hand-written']:.3f}")
+    if have_durable:
+        print(f"  whole:  durable ÷ native        = {whole['jixiao durable'] / whole['jixiao native']:.3f}")
+        print(f"  whole:  durable ÷ naive durable = {whole['jixiao durable'] / whole['naive durable (Host, callbacks)']:.2f}")
+    print(f"  decide: native ÷ hand-written   = {decided['jixiao native'] / decided['hand-written']:.3f}")
+    if zen is not None:
+        print(f"  decide: native ÷ ZEN            = {decided['jixiao native'] / decided['ZEN (zen-engine)']:.2f}")
+        print(f"  whole native ÷ ZEN deciding     = {whole['jixiao native'] / decided['ZEN (zen-engine)']:.2f}")
+    if have_durable:
+        print(f"  decide: durable ÷ native        = {decided['jixiao durable'] / decided['jixiao native']:.3f}")
+        print(f"  decide: durable ÷ naive durable = {decided['jixiao durable'] / decided['naive durable (Host, callbacks)']:.2f}")
+    return 1 if problems else 0
+
+
+def _table(rows: list[dict]) -> None:
+    print(f"  {'contender':34} {'records/s':>12} {'peak memory':>14}")
+    for row in rows:
+        print(f"  {row['label']:34} {row['rate']:>12,.0f} {row['peak'] / 1024 / 1024:>11.2f} MiB")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
