@@ -90,8 +90,8 @@ def report(case_path: str, fmt: str, output: str | None, public: bool, rulesets:
         fail(exc)
         sys.exit(exc.exit_code)
     if fmt == "docx":
-        from .word import with_forms, write_docx
-        write_docx(with_forms(document, case, result, public), output)
+        from .word import write_docx
+        write_docx(document, output)
     elif output:
         text = document.model_dump_json(indent=2) + "\n" if fmt == "json" else render_markdown(document)
         with open(output, "w", encoding="utf-8") as handle:

@@ -11,7 +11,7 @@ from typing import Any
 from .compiler import CompiledRuleset
 from .decimals import round_half_up
 from .errors import EvaluationError
-from .namespace import record_namespace
+from .namespace import path_resolver, record_namespace
 from .records import Case, Department, Project
 from .results import (
     CaseResult, CheckResult, ExemptionHit, FindingText, IndicatorScore, RecordResult, RulesetRef, VetoHit,
@@ -34,13 +34,6 @@ def compute_metrics(compiled: CompiledRuleset, ns: dict) -> dict[str, Any]:
     return values
 
 
-def _resolver(ns: dict):
-    def resolve(path: tuple[str, ...]) -> Any:
-        value: Any = ns.get(path[0])
-        for part in path[1:]:
-            value = value.get(part) if isinstance(value, dict) else None
-        return value
-    return resolve
 
 
 def evaluate_record(compiled: CompiledRuleset, record: Project | Department, case: Case | None = None,
@@ -57,7 +50,7 @@ def evaluate_record(compiled: CompiledRuleset, record: Project | Department, cas
         fired = rule_engine.fire(compiled, ns)
     except EvaluationError as exc:
         raise EvaluationError(f"{kind} {record.id} ({record.name}): {exc}") from None
-    render = _resolver(ns)
+    render = path_resolver(ns)
 
     def text(key: tuple[str, str, str]) -> str:
         return compiled.templates[key].render(render)

@@ -142,3 +142,13 @@ def record_namespace(record: Project | Department, case: Case | None = None) -> 
         ns["projects"] = [_plain(p) for p in (case.projects if case else [])]
     ns["case"] = _plain(case.case) if case else {k: None for k in CaseMeta.model_fields}
     return ns
+
+
+def path_resolver(ns: dict[str, Any]):
+    """Looks up dotted paths (("budget", "final")) in a namespace, None where absent: for templates."""
+    def resolve(path: tuple[str, ...]) -> Any:
+        value: Any = ns.get(path[0])
+        for part in path[1:]:
+            value = value.get(part) if isinstance(value, dict) else None
+        return value
+    return resolve

@@ -8,53 +8,18 @@ name and the stated reason.
 """
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
-
-from pydantic import BaseModel, ConfigDict, Field
-
 from dataclasses import dataclass
 from decimal import Decimal
 
 from .compiler import CompiledRuleset
 from .decimals import money, number, percent
 from .explain import reason_codes
-from .records import Case, Project
+from .records import Case
 from .results import CaseResult, RecordResult
+from .publication import public_view
+from .report_forms import forms_annex
+from .report_model import Block, BulletList, Paragraph, Report, Section, Table  # noqa: F401 (re-exported: the contract)
 from .rollup import RolledFinding, ranked, roll_up
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class Paragraph(_Model):
-    type: Literal["paragraph"] = "paragraph"
-    text: str
-
-
-class Table(_Model):
-    type: Literal["table"] = "table"
-    headers: list[str]
-    rows: list[list[str]]
-
-
-class BulletList(_Model):
-    type: Literal["list"] = "list"
-    items: list[str]
-
-
-Block = Annotated[Union[Paragraph, Table, BulletList], Field(discriminator="type")]
-
-
-class Section(_Model):
-    heading: str
-    level: int = 1
-    blocks: list[Block] = []
-
-
-class Report(_Model):
-    title: str
-    sections: list[Section]
 
 
 def build_report(case: Case, result: CaseResult, public: bool = False, rulesets: Rulesets | None = None,
@@ -136,6 +101,7 @@ class _Writer:
         flags = [f for f in findings if f.category == "review"]
         out = [self.basics(), self.execution(), *self.projects(), self.problems(problems), self.improvements(problems),
                self.scores()]
+        out += forms_annex(self.case, public_view(self.result) if self.public else self.result)
         if flags and not self.public:
             out.append(Section(heading="附：复核提示（修改报告时核对，公开版不含）", level=1, blocks=[
                 BulletList(items=[f"{f.problem}建议：{f.improvement}" for f in flags])]))

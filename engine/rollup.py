@@ -18,12 +18,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from .compiler import CompiledRuleset
 from .decimals import CONTEXT
 from .errors import Problem, RulesetError
-from .namespace import record_namespace
+from .namespace import path_resolver, record_namespace
 from .records import Case, Project
 from .results import CaseResult, RecordResult
 from .ruleset_model import Finding, Rollup
@@ -48,13 +48,6 @@ class RolledFinding:
     ruleset: str
 
 
-def _resolver(ns: dict) -> Callable[[tuple[str, ...]], Any]:
-    def resolve(path: tuple[str, ...]) -> Any:
-        value: Any = ns.get(path[0])
-        for part in path[1:]:
-            value = value.get(part) if isinstance(value, dict) else None
-        return value
-    return resolve
 
 
 def _template(text: str, ruleset: CompiledRuleset, finding: Finding, field: str) -> Template:
@@ -95,7 +88,7 @@ def _rolled(ruleset: CompiledRuleset, finding: Finding, spec: Rollup, hits: list
             case: Case) -> RolledFinding:
     spaces = [_project_ns(project, record, case) for project, record in hits]
     item = _template(spec.item, ruleset, finding, "item")
-    rendered = [item.render(_resolver(ns)) for ns in spaces]
+    rendered = [item.render(path_resolver(ns)) for ns in spaces]
     special: dict[str, Any] = {
         "count": Decimal(len(hits)),
         "names": "、".join(project.name for project, _ in hits),
@@ -104,7 +97,7 @@ def _rolled(ruleset: CompiledRuleset, finding: Finding, spec: Rollup, hits: list
     }
     # other names (thresholds and other constants) read the first project's values
     ns = dict(spaces[0], **special)
-    resolve = _resolver(ns)
+    resolve = path_resolver(ns)
     return RolledFinding(
         id=finding.id, category=finding.category, severity=finding.severity,
         points_lost=sum((_points_lost(record, finding.indicator) for _, record in hits), Decimal(0)),

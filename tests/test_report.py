@@ -16,6 +16,9 @@ from engine.rulesets import load_ruleset
 HEADINGS = ["一、部门（单位）基本情况", "二、预算执行情况", "三、项目支出绩效情况", "（一）雪亮工程建设专项项目",
             "（二）司法救助专项项目", "（三）反邪项目", "（四）维稳专项项目（平安建设）", "（五）综治项目",
             "四、存在的问题及原因分析", "五、下一步改进措施", "六、自评得分及等级"]
+FORMS = ["附件：绩效自评表", "部门整体支出绩效自评表（芦淞区委政法委）"] + [
+    f"项目支出绩效自评表（{name}）" for name in ("雪亮工程建设专项项目", "司法救助专项项目", "反邪项目",
+                                            "维稳专项项目（平安建设）", "综治项目")]
 
 
 def draft(case, engine, public=False):
@@ -31,7 +34,7 @@ def section(report, heading):
 
 def test_seed_draft_follows_the_reports_order(seed_case, engine_name):
     report = draft(seed_case, engine_name)
-    assert [s.heading for s in report.sections] == HEADINGS + ["附：复核提示（修改报告时核对，公开版不含）"]
+    assert [s.heading for s in report.sections] == HEADINGS + FORMS + ["附：复核提示（修改报告时核对，公开版不含）"]
     assert report.title == "株洲市芦淞区委政法委2024年度部门整体支出及项目支出绩效自评报告"
 
 
@@ -85,3 +88,14 @@ def test_report_command_writes_markdown_and_json():
     assert out.output.startswith("# 株洲市芦淞区委政法委2024年度部门整体支出及项目支出绩效自评报告（公开版）\n")
     as_json = runner.invoke(main, ["report", str(SEED), "--engine", "native", "--format", "json"])
     assert Report.model_validate_json(as_json.output).sections[0].heading == "一、部门（单位）基本情况"
+
+
+def test_forms_annex_fills_the_official_funds_row(seed_case, engine_name):
+    """The 自评表 annex, the same in Markdown and Word: 雪亮工程 年初 67.00, 全年 (not stated),
+    执行 56.18, 分值 10, 执行率 83.85%, 得分 8.39; the classified project shows only its reason."""
+    report = draft(seed_case, engine_name, public=True)
+    funds = section(report, "项目支出绩效自评表（雪亮工程建设专项项目）").blocks[0]
+    assert funds.rows == [["年度资金总额", "67.00", "未填报", "56.18", "10.00", "83.85%", "8.39"]]
+    (reason,) = section(report, "项目支出绩效自评表（反邪项目）").blocks
+    assert reason.text.startswith("项目为涉密项目，不作公开评价")
+    assert "项目支出绩效自评表（雪亮工程建设专项项目）" in render_markdown(report)
