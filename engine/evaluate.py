@@ -72,6 +72,8 @@ def evaluate_record(compiled: CompiledRuleset, record: Project | Department, cas
             raise EvaluationError(f"{kind} {record.id} ({record.name}): {exc}") from None
         total = total_score(compiled, indicators)
         score, assessable = total.score, total.assessable
+        if not indicators:  # a ruleset that only checks and suggests (the review rulesets) gives no score
+            score = None
 
     vetoes = [VetoHit(id=v.id, name=v.name, effect=v.effect.type, grade=v.effect.grade, points=v.effect.points,
                       reason=text(("veto", v.id, "reason")))

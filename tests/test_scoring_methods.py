@@ -191,3 +191,9 @@ def test_missing_budget_never_scores_zero_percent(tmp_path, engine_name):
     exec_ = by_id(result.indicators, "exec")
     assert exec_.status == "not_assessable" and exec_.score is None
     assert result.metrics["rate"] is None
+
+
+def test_a_ruleset_without_indicators_gives_no_score_or_grade(seed_case, engine_name):
+    """The review rulesets only check and suggest: 0 points out of nothing is not a 差."""
+    result = evaluate_record(load_ruleset("review-fuhe-project"), seed_case.project("xueliang"), seed_case, engine_name)
+    assert (result.score, result.grade, result.status) == (None, None, "scored")
