@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from . import expr_nodes as n
 from .errors import Location, Problem, RulesetError
-from .expr_native import compile_node
+from .expr_codegen import compile_fast
 from .expr_parser import parse_expression
 from .namespace import VALUE, ListOf, scope_for
 from .ruleset_model import (
@@ -126,7 +126,7 @@ class _Compiler:
             self.problems.extend(exc.problems)
             return None
         self.check_names(node, where)
-        return CompiledExpr(node, compile_node(node), where)
+        return CompiledExpr(node, compile_fast(node), where)
 
     def template(self, text: str, lines: LineMap, path: tuple) -> Template | None:
         where = lines.find(path)
@@ -413,7 +413,7 @@ def _pair(yes: str, no: str, ident: str, expr: CompiledExpr) -> list[Rule]:
     """A condition and its negation as two rules, so "false" and "unknown" can be told apart."""
     node = expr.node
     negated = n.Unary(text=f"not ({node.text})", line=node.line, column=node.column, op="not", operand=node)
-    return [Rule(f"{yes}:{ident}", yes, expr), Rule(f"{no}:{ident}", no, CompiledExpr(negated, compile_node(negated), expr.where))]
+    return [Rule(f"{yes}:{ident}", yes, expr), Rule(f"{no}:{ident}", no, CompiledExpr(negated, compile_fast(negated), expr.where))]
 
 
 def _did_you_mean(word: str, options: list[str]) -> str:

@@ -17,6 +17,7 @@ from .compiler import CompiledRuleset, Rule
 from .durable_json import Operands, Scale, build_scales, scale_literals, to_condition
 from .errors import EngineError, EvaluationError
 from .expr_native import comparable, compile_node
+from .expr_nodes import Unary
 
 SENTINEL = "jixiao_seen"
 # Rules decided in pairs: when every operand is known, exactly one of the two must fire.
@@ -35,7 +36,40 @@ class NativeEngine:
     name = "native"
 
     def fire(self, compiled: CompiledRuleset, ns: dict) -> set[str]:
-        return {rule.id for rule in compiled.rules if _yes_no(rule, rule.expr.run(ns)) is True}
+        fired = set()
+        value = None
+        for rule_id, run, negates_previous, rule in _native_plan(compiled):
+            if negates_previous:
+                # the negation of the rule just decided (a check's fail half): its value, reversed
+                value = None if value is None else not value
+            else:
+                value = run(ns)
+                if value is not None and value.__class__ is not bool:
+                    _yes_no(rule, value)  # raises
+            if value is True:
+                fired.add(rule_id)
+        return fired
+
+
+def _native_plan(compiled: CompiledRuleset) -> list[tuple[str, Any, bool, Rule]]:
+    """The rules as (id, function, negates the previous rule, rule), built once per ruleset.
+
+    A pair's second rule is `not (first)`: once the first is known to be yes/no/unknown, the second
+    is its Kleene negation, so it is not evaluated a second time.
+    """
+    rules = compiled.rules
+    cached = compiled.__dict__.get("_native_plan")
+    if cached is not None and cached[0] is rules and cached[1] == len(rules):
+        return cached[2]
+    plan, previous = [], None
+    for rule in rules:
+        node = rule.expr.node
+        negates = (previous is not None and isinstance(node, Unary) and node.op == "not"
+                   and node.operand is previous.expr.node)
+        plan.append((rule.id, rule.expr.run, negates, rule))
+        previous = rule
+    compiled.__dict__["_native_plan"] = (rules, len(rules), plan)  # rebuilt if the rules list changes
+    return plan
 
 
 @dataclass

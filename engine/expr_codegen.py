@@ -1,0 +1,289 @@
+"""Compile expression nodes to one generated Python function each: the native engine's fast path.
+
+Why this is not `eval` of ruleset text: the function is assembled as a Python `ast` tree from
+*our* expression nodes (expr_nodes), never from the text a ruleset states. Every identifier in it
+is generated here (`ns`, `_t0`, `_c1`, …); a ruleset's names and literals enter only as string
+constants (dictionary keys) or as objects bound in the function's private globals. The parser has
+already refused everything outside the expression language.
+
+Semantics are those of `expr_native.compile_node`, the reference implementation, by construction:
+the generated code handles the common case (known Decimals, yes/no values, dict lookups) inline
+and, on anything else that could be an error (a type the reference would refuse, an unknown name,
+a failure in a helper), gives up and returns what the reference closure gives for the whole
+expression — the same value, or the same EvaluationError. Expressions are pure (an aggregate
+restores the namespace it borrows), so running the reference after an abandoned attempt is safe.
+Nodes without an inline form (aggregates, `in`, review helpers, round, min, max, contains) call
+the reference closure of that subtree in place, which composes exactly as in the reference.
+"""
+from __future__ import annotations
+
+import ast
+import itertools
+from decimal import Decimal
+from typing import Any, Callable
+
+from . import expr_nodes as n
+from .decimals import CONTEXT, divide
+from .expr_native import compile_node
+
+Closure = Callable[[dict], Any]
+
+
+class _Slow(Exception):
+    """The inline code met a case it leaves to the reference implementation."""
+
+
+def _bail() -> Any:
+    raise _Slow
+
+
+def _numbers_or_none(a: Any, b: Any) -> None:
+    """Arithmetic with an unknown operand: unknown, provided the other is a number or unknown."""
+    if (a is None or a.__class__ is Decimal) and (b is None or b.__class__ is Decimal):
+        return None
+    raise _Slow
+
+
+def _compare_other(op: str) -> Callable[[Any, Any], bool | None]:
+    """A comparison whose operands are not both Decimals: unknown, like text/yes-no, or an error."""
+    test = {"==": lambda a, b: a == b, "!=": lambda a, b: a != b}.get(op)
+
+    def other(a: Any, b: Any) -> bool | None:
+        if a is None or b is None:
+            return None
+        if test is not None and a.__class__ is b.__class__ and (a.__class__ is str or a.__class__ is bool):
+            return test(a, b)
+        raise _Slow
+    return other
+
+
+def _count(items: Any, keep: Callable[[Any], Any], element: Callable[[Any], Any]) -> Decimal | None:
+    """How many items `keep` holds for (each kept element evaluated, as the reference does)."""
+    if items is None:
+        return None
+    if items.__class__ is not list:
+        raise _Slow
+    count, unknown = 0, False
+    for item in items:
+        held = keep(item)
+        if held is True:
+            element(item)
+            count += 1
+        elif held is None:
+            unknown = True
+        elif held is not False:
+            raise _Slow
+    return None if unknown else Decimal(count)
+
+
+_CMP = {"<": ast.Lt, "<=": ast.LtE, ">": ast.Gt, ">=": ast.GtE, "==": ast.Eq, "!=": ast.NotEq}
+_ARITH = {"+": CONTEXT.add, "-": CONTEXT.subtract, "*": CONTEXT.multiply, "/": divide}
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.env: dict[str, Any] = {"_D": Decimal, "_bail": _bail, "_nn": _numbers_or_none,
+                                    "_Exception": Exception, "_bool": bool, "_list": list, "_str": str,
+                                    "_len": len, "_abs": abs, "_count": _count}
+        self._ids = itertools.count()
+        self.bound: dict[str, str] = {}  # a count's variable → the lambda parameter holding it
+        self.fallbacks = 0
+
+    def bind(self, value: Any) -> ast.expr:
+        name = f"_c{next(self._ids)}"
+        self.env[name] = value
+        return ast.Name(name, ast.Load())
+
+    def temp(self) -> str:
+        return f"_t{next(self._ids)}"
+
+    # ---- nodes -------------------------------------------------------------------------------
+    def expr(self, node: n.Node) -> ast.expr:
+        if isinstance(node, n.Const):
+            return self.bind(node.value)
+        if isinstance(node, n.Name):
+            return self.name(node)
+        if isinstance(node, n.Unary):
+            return self.unary(node)
+        if isinstance(node, n.Binary):
+            return self.binary(node)
+        if isinstance(node, n.BoolOp):
+            return self.boolop(node)
+        if isinstance(node, n.Compare):
+            return self.compare(node)
+        if isinstance(node, n.IsMissing):
+            op = ast.IsNot() if node.negate else ast.Is()
+            return ast.Compare(self.expr(node.operand), [op], [ast.Constant(None)])
+        if isinstance(node, n.Call) and node.func in ("known", "missing") and len(node.args) == 1:
+            op = ast.IsNot() if node.func == "known" else ast.Is()
+            return ast.Compare(self.expr(node.args[0]), [op], [ast.Constant(None)])
+        if isinstance(node, n.Call) and node.func == "coalesce" and node.args:
+            return self.coalesce(node)
+        if isinstance(node, n.Call) and node.func == "abs" and len(node.args) == 1:
+            return self.guarded(node.args[0], lambda t: _call("_abs", t))
+        if isinstance(node, n.Call) and node.func == "len" and len(node.args) == 1:
+            return self.length(node)
+        if isinstance(node, n.Aggregate) and node.func == "count":
+            inline = self.count(node)
+            if inline is not None:
+                return inline
+        return self.fallback(node)
+
+    def fallback(self, node: n.Node) -> ast.expr:
+        """No inline form: the reference closure of this subtree, called in place."""
+        self.fallbacks += 1
+        return ast.Call(self.bind(compile_node(node)), [_load("ns")], [])
+
+    def count(self, node: n.Aggregate) -> ast.expr | None:
+        """`count(x for x in items if cond)` with the variable a local, not a namespace entry.
+
+        Only when element and condition are wholly inline: a reference closure inside them would
+        look the variable up in the namespace.
+        """
+        var, fallbacks = self.temp(), self.fallbacks
+        saved = self.bound.get(node.var)
+        self.bound[node.var] = var
+        try:
+            keep = self.expr(node.condition) if node.condition is not None else ast.Constant(True)
+            element = self.expr(node.element)
+        finally:
+            if saved is None:
+                self.bound.pop(node.var)
+            else:
+                self.bound[node.var] = saved
+        if self.fallbacks != fallbacks:
+            return None
+        def function(body: ast.expr) -> ast.expr:
+            return ast.Lambda(ast.arguments(posonlyargs=[], args=[ast.arg(var)], vararg=None, kwonlyargs=[],
+                                            kw_defaults=[], kwarg=None, defaults=[]), body)
+        return _call("_count", self.expr(node.iterable), function(keep), function(element))
+
+    def name(self, node: n.Name) -> ast.expr:
+        head, *rest = node.path
+        if head in self.bound:  # a count's variable
+            code: ast.expr = _load(self.bound[head])
+        else:
+            code = ast.Subscript(_load("ns"), ast.Constant(head), ast.Load())
+        for part in rest:
+            t = self.temp()
+            # None if (t := code) is None else t.get(part)  (anything but a dict has no .get: bail)
+            code = ast.IfExp(_is_none(_walrus(t, code)), ast.Constant(None),
+                             ast.Call(ast.Attribute(_load(t), "get", ast.Load()), [ast.Constant(part)], []))
+        return code
+
+    def guarded(self, operand: n.Node, apply) -> ast.expr:
+        """None for unknown; `apply(t)` for a Decimal; the reference for anything else."""
+        t = self.temp()
+        return ast.IfExp(_is_none(_walrus(t, self.expr(operand))), ast.Constant(None),
+                         ast.IfExp(_is_class(_load(t), "_D"), apply(_load(t)), _call("_bail")))
+
+    def unary(self, node: n.Unary) -> ast.expr:
+        if node.op == "not":
+            t = self.temp()
+            # True if t is False else False if t is True else None if t is None else bail
+            value = _walrus(t, self.expr(node.operand))
+            return ast.IfExp(_is(value, False), ast.Constant(True),
+                             ast.IfExp(_is(_load(t), True), ast.Constant(False),
+                                       ast.IfExp(_is_none(_load(t)), ast.Constant(None), _call("_bail"))))
+        sign = -1 if node.op == "-" else 1
+        return self.guarded(node.operand, lambda t: ast.BinOp(t, ast.Mult(), ast.Constant(sign)))
+
+    def binary(self, node: n.Binary) -> ast.expr:
+        a, b = self.temp(), self.temp()
+        both = ast.BinOp(_is_class(_walrus(a, self.expr(node.left)), "_D"), ast.BitAnd(),
+                         _is_class(_walrus(b, self.expr(node.right)), "_D"))
+        op = ast.Call(self.bind(_ARITH[node.op]), [_load(a), _load(b)], [])
+        return ast.IfExp(both, op, _call("_nn", _load(a), _load(b)))
+
+    def compare(self, node: n.Compare) -> ast.expr:
+        a, b = self.temp(), self.temp()
+        both = ast.BinOp(_is_class(_walrus(a, self.expr(node.left)), "_D"), ast.BitAnd(),
+                         _is_class(_walrus(b, self.expr(node.right)), "_D"))
+        test = ast.Compare(_load(a), [_CMP[node.op]()], [_load(b)])
+        other = ast.Call(self.bind(_compare_other(node.op)), [_load(a), _load(b)], [])
+        return ast.IfExp(both, test, other)
+
+    def boolop(self, node: n.BoolOp) -> ast.expr:
+        """Kleene and/or, left to right, stopping at the first decisive value."""
+        decisive = node.op == "or"
+        temps = [self.temp() for _ in node.values]
+        # after every part: None if any part was unknown, else the non-decisive value
+        code: ast.expr = ast.IfExp(ast.BoolOp(ast.Or(), [_is_none(_load(t)) for t in temps]) if len(temps) > 1
+                                   else _is_none(_load(temps[0])),
+                                   ast.Constant(None), ast.Constant(not decisive))
+        for part, t in reversed(list(zip(node.values, temps))):
+            settled = ast.BoolOp(ast.Or(), [_is(_load(t), not decisive), _is_none(_load(t))])
+            code = ast.IfExp(_is(_walrus(t, self.expr(part)), decisive), ast.Constant(decisive),
+                             ast.IfExp(settled, code, _call("_bail")))
+        return code
+
+    def coalesce(self, node: n.Call) -> ast.expr:
+        code: ast.expr = ast.Constant(None)
+        for arg in reversed(node.args):
+            t = self.temp()
+            code = ast.IfExp(ast.Compare(_walrus(t, self.expr(arg)), [ast.IsNot()], [ast.Constant(None)]),
+                             _load(t), code)
+        return code
+
+    def length(self, node: n.Call) -> ast.expr:
+        t = self.temp()
+        text_or_list = ast.BoolOp(ast.Or(), [_is_class(_load(t), "_list"), _is_class(_load(t), "_str")])
+        return ast.IfExp(_is_none(_walrus(t, self.expr(node.args[0]))), ast.Constant(None),
+                         ast.IfExp(text_or_list, _call("_D", _call("_len", _load(t))), _call("_bail")))
+
+
+def _load(name: str) -> ast.Name:
+    return ast.Name(name, ast.Load())
+
+
+def _walrus(name: str, value: ast.expr) -> ast.expr:
+    return ast.NamedExpr(ast.Name(name, ast.Store()), value)
+
+
+def _is(value: ast.expr, constant: Any) -> ast.expr:
+    return ast.Compare(value, [ast.Is()], [ast.Constant(constant)])
+
+
+def _is_none(value: ast.expr) -> ast.expr:
+    return _is(value, None)
+
+
+def _is_class(value: ast.expr, cls: str) -> ast.expr:
+    return ast.Compare(ast.Attribute(value, "__class__", ast.Load()), [ast.Is()], [_load(cls)])
+
+
+def _call(func: str, *args: ast.expr) -> ast.expr:
+    return ast.Call(_load(func), list(args), [])
+
+
+def compile_fast(node: n.Node, reference: Closure | None = None) -> Closure:
+    """A function of the namespace computing `node` exactly as `compile_node(node)` does."""
+    reference = reference or compile_node(node)
+    try:
+        return _generate(node, reference)
+    except (RecursionError, MemoryError):  # an expression nested too deeply for `compile`
+        return reference
+
+
+def _generate(node: n.Node, reference: Closure) -> Closure:
+    builder = _Builder()
+    body = builder.expr(node)
+    builder.env["_reference"] = reference
+    # def run(ns):
+    #     try: return <body>
+    #     except Exception: pass
+    #     return _reference(ns)
+    function = ast.FunctionDef(
+        name="run",
+        args=ast.arguments(posonlyargs=[], args=[ast.arg("ns")], vararg=None, kwonlyargs=[], kw_defaults=[],
+                           kwarg=None, defaults=[]),
+        body=[ast.Try(body=[ast.Return(body)],
+                      handlers=[ast.ExceptHandler(_load("_Exception"), None, [ast.Pass()])],
+                      orelse=[], finalbody=[]),
+              ast.Return(ast.Call(_load("_reference"), [_load("ns")], []))],
+        decorator_list=[], returns=None, type_comment=None)
+    module = ast.fix_missing_locations(ast.Module([function], type_ignores=[]))
+    code = compile(module, f"<jixiao expression {node.text[:60]!r}>", "exec")
+    env = builder.env
+    exec(code, env)  # our generated AST (see the module docstring): defines `run` in env
+    return env["run"]
