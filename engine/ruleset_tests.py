@@ -78,10 +78,13 @@ def _case_for(test: RulesetTest, lines: LineMap) -> Case:
 
 
 def _bases(file: str) -> list[Path]:
-    """Folders a test's case path is relative to: the ruleset's own folder (shipped ones too)."""
-    if file.startswith("rulesets/"):
-        return [Path(str(shipped_folder()))]
-    return [Path(file).parent]
+    """Folders a test's case path is relative to: the ruleset file's folder as named, then, for a
+    shipped ruleset named by id, the checkout's rulesets/ (an installed package ships no cases)."""
+    bases = [Path(file).parent]
+    folder = shipped_folder()
+    if file.startswith("rulesets/") and isinstance(folder, Path):
+        bases.append(folder)
+    return bases
 
 
 def _record(case: Case, ident: str | None, kind: str):

@@ -1,7 +1,7 @@
 """Find, read, validate and compile rulesets: shipped ones by id, others by path.
 
-Shipped rulesets live in the top-level `rulesets/` folder, installed as the `engine.rulesets`
-package data so they load after a plain `pip install .` as well as from a checkout.
+Shipped rulesets live in the top-level `rulesets/` folder, installed as the
+`engine.shipped_rulesets` package data so they load after a plain `pip install .` as well as from a checkout.
 """
 from __future__ import annotations
 
@@ -23,17 +23,11 @@ DEFAULTS = {"project": "mof-project-selfeval", "department": "department-overall
 
 
 def shipped_folder():
-    """The installed `engine.rulesets` data, or the checkout's `rulesets/` when run from the tree."""
+    """The installed rulesets (package data `engine.shipped_rulesets`), or the checkout's `rulesets/`."""
     try:
-        folder = resources.files("engine.rulesets")
-        # `engine.rulesets` may import as this module (engine/rulesets.py), not the data: Python
-        # 3.13's files() then gives engine/ itself (3.11 raises TypeError). Only a folder of yaml counts.
-        if any(p.name.endswith(".yaml") for p in folder.iterdir()):
-            return folder
-    except (ModuleNotFoundError, TypeError):
-        pass
-    installed = Path(__file__).resolve().parent / "rulesets"  # the wheel's engine/rulesets/ data
-    return installed if installed.is_dir() else Path(__file__).resolve().parent.parent / "rulesets"
+        return resources.files("engine.shipped_rulesets")
+    except ModuleNotFoundError:  # running from the checkout: engine/ has no installed data
+        return Path(__file__).resolve().parent.parent / "rulesets"
 
 
 def shipped_ids() -> list[str]:
