@@ -360,7 +360,7 @@ def main() -> int:
         decision = zen.ZenEngine().create_decision(json.dumps(zen_graph()))
         native_engine = get_engine("native")
         for p in sample:
-            ns = record_namespace(p)
+            ns = record_namespace(p, None, compiled.reads)  # as evaluate_record builds it
             compute_metrics(compiled, ns)
             want = native_engine.fire(compiled, ns)
             got = {row["rule"] for row in decision.evaluate(zen_input(p))["result"]}
@@ -388,7 +388,7 @@ def main() -> int:
 
     def decide(engine):
         def run(p):
-            ns = record_namespace(p)
+            ns = record_namespace(p, None, compiled.reads)  # as evaluate_record builds it
             compute_metrics(compiled, ns)
             return engine.fire(compiled, ns)
         return run

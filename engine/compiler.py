@@ -84,6 +84,9 @@ class CompiledRuleset:
     exemptions: list[Exemption] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    # the record's top-level fields this ruleset reads (expressions, templates, own-indicator
+    # scoring): evaluation converts only these from the pydantic record
+    reads: frozenset[str] = frozenset()
 
     @property
     def id(self) -> str:
@@ -261,11 +264,32 @@ class _Compiler:
             templates=templates,
             digest=_digest(self.sources),
             sources=[s.lines.file for s in self.sources],
+            reads=self._reads(metrics.values(), rules, indicators, templates),
             vetoes=[v for s in self.sources for v in s.ruleset.vetoes],
             exemptions=[e for s in self.sources for e in s.ruleset.exemptions],
             checks=[c for s in self.sources for c in s.ruleset.checks],
             findings=[f for s in self.sources for f in s.ruleset.findings],
         )
+
+    def _reads(self, metrics, rules, indicators, templates) -> frozenset[str]:
+        exprs = [m.expr for m in metrics] + [r.expr for r in rules]
+        names: set[str] = set()
+        for expr in exprs:
+            names |= n.free_names(expr.node)
+
+        def visit(node: CompiledIndicator) -> None:
+            nonlocal names
+            if node.value is not None:
+                names |= n.free_names(node.value.node)
+            if node.node.method is not None and node.node.method.type == "indicators":
+                names.add("indicators")
+            for child in node.children:
+                visit(child)
+        for top in indicators:
+            visit(top)
+        for template in templates.values():
+            names |= {p.path[0] for p in template.placeholders}
+        return frozenset(names & set(self.scope))
 
     def _rule(self, rules: list[Rule], kind: str, ident: str, text: str, lines: LineMap, path: tuple) -> None:
         expr = self.expression(text, lines, path)

@@ -44,7 +44,7 @@ def evaluate_record(compiled: CompiledRuleset, record: Project | Department, cas
         raise EvaluationError(f"ruleset {compiled.id} applies to {compiled.kind} records, not to {kind} {record.id}")
     rule_engine = get_engine(engine)
     rs = compiled.ruleset
-    ns = record_namespace(record, case)
+    ns = record_namespace(record, case, compiled.reads)
     try:
         metrics = compute_metrics(compiled, ns)
         fired = rule_engine.fire(compiled, ns)

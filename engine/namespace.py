@@ -124,9 +124,10 @@ def _field_converter(annotation: Any):
 
 
 @lru_cache(maxsize=None)
-def _converter(model: type[BaseModel]):
+def _converter(model: type[BaseModel], names: frozenset[str] | None = None):
+    """Converts a `model` instance to a dict of its fields (only those in `names`, if given)."""
     hints = typing.get_type_hints(model, include_extras=True)
-    fields = [(name, _field_converter(hints[name])) for name in model.model_fields]
+    fields = [(name, _field_converter(hints[name])) for name in model.model_fields if names is None or name in names]
 
     def convert(value: BaseModel) -> dict[str, Any]:
         values = value.__dict__  # pydantic keeps field values there
@@ -135,12 +136,18 @@ def _converter(model: type[BaseModel]):
     return convert
 
 
-def record_namespace(record: Project | Department, case: Case | None = None) -> dict[str, Any]:
-    """The values expressions see for one record (a department also sees its `projects`)."""
-    ns = _plain(record)
-    if isinstance(record, Department):
+def record_namespace(record: Project | Department, case: Case | None = None,
+                     names: frozenset[str] | None = None) -> dict[str, Any]:
+    """The values expressions see for one record (a department also sees its `projects`).
+
+    With `names`, only those top-level fields are converted: a ruleset that reads a project's
+    budget and actual need not convert its narrative texts for every record.
+    """
+    ns = _converter(type(record), names)(record)
+    if isinstance(record, Department) and (names is None or "projects" in names):
         ns["projects"] = [_plain(p) for p in (case.projects if case else [])]
-    ns["case"] = _plain(case.case) if case else {k: None for k in CaseMeta.model_fields}
+    if names is None or "case" in names:
+        ns["case"] = _plain(case.case) if case else {k: None for k in CaseMeta.model_fields}
     return ns
 
 
