@@ -129,8 +129,12 @@ def _converter(model: type[BaseModel], names: frozenset[str] | None = None):
     hints = typing.get_type_hints(model, include_extras=True)
     fields = [(name, _field_converter(hints[name])) for name in model.model_fields if names is None or name in names]
 
+    if names is None and all(conv is None for _, conv in fields):
+        # every field is already what expressions see (an indicator row): copy them in one go
+        return lambda value: value.__dict__.copy()  # pydantic keeps exactly the field values there
+
     def convert(value: BaseModel) -> dict[str, Any]:
-        values = value.__dict__  # pydantic keeps field values there
+        values = value.__dict__
         return {name: values[name] if conv is None else (None if values[name] is None else conv(values[name]))
                 for name, conv in fields}
     return convert
