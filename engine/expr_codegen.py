@@ -82,7 +82,7 @@ _ARITH = {"+": CONTEXT.add, "-": CONTEXT.subtract, "*": CONTEXT.multiply, "/": d
 
 class _Builder:
     def __init__(self) -> None:
-        self.env: dict[str, Any] = {"_D": Decimal, "_bail": _bail, "_nn": _numbers_or_none,
+        self.env: dict[str, Any] = {"_D": Decimal, "_S": str, "_bail": _bail, "_nn": _numbers_or_none,
                                     "_Exception": Exception, "_bool": bool, "_list": list, "_str": str,
                                     "_len": len, "_abs": abs, "_count": _count}
         self._ids = itertools.count()
@@ -196,6 +196,14 @@ class _Builder:
         return ast.IfExp(both, op, _call("_nn", _load(a), _load(b)))
 
     def compare(self, node: n.Compare) -> ast.expr:
+        right = node.right
+        if node.op in ("==", "!=") and isinstance(right, n.Const) and right.value.__class__ is str:
+            # text against a text literal (`i.kind == "quantitative"`): inline when the left is text
+            a = self.temp()
+            text = ast.Constant(right.value)
+            other = ast.Call(self.bind(_compare_other(node.op)), [_load(a), text], [])
+            return ast.IfExp(_is_class(_walrus(a, self.expr(node.left)), "_S"),
+                             ast.Compare(_load(a), [_CMP[node.op]()], [text]), other)
         a, b = self.temp(), self.temp()
         both = ast.BinOp(_is_class(_walrus(a, self.expr(node.left)), "_D"), ast.BitAnd(),
                          _is_class(_walrus(b, self.expr(node.right)), "_D"))
