@@ -15,6 +15,7 @@ from typing import Any, Callable
 from . import expr_nodes as n
 from .decimals import CONTEXT, divide, round_half_up
 from .errors import EvaluationError
+from .textsim import max_similarity, mentions
 
 Namespace = dict[str, Any]
 Closure = Callable[[Namespace], Any]
@@ -355,8 +356,6 @@ def _distinct(node: n.Call, args: list[Closure]) -> Closure:
 
 
 def _max_similarity(node: n.Call, args: list[Closure]) -> Closure:
-    from .textsim import max_similarity
-
     def similar(ns: Namespace) -> Decimal | None:
         text, others, min_chars = args[0](ns), args[1](ns), _number(node, args[2](ns))
         if min_chars is None:
@@ -368,8 +367,6 @@ def _max_similarity(node: n.Call, args: list[Closure]) -> Closure:
 
 
 def _mentions(node: n.Call, args: list[Closure]) -> Closure:
-    from .textsim import mentions
-
     def found(ns: Namespace) -> list[str] | None:
         word, texts = args[0](ns), [arg(ns) for arg in args[1:]]
         if word is None:
