@@ -56,6 +56,9 @@ class Rule:
     id: str
     kind: str
     expr: CompiledExpr
+    # a pair's second rule (a check's fail, a condition's false) is the negation of the rule just
+    # before it, whose id this names: with all its data known exactly one of the two holds
+    negates: str | None = None
 
 
 @dataclass(frozen=True)
@@ -275,12 +278,11 @@ class _Compiler:
         exprs = [m.expr for m in metrics] + [r.expr for r in rules]
         names: set[str] = set()
         for expr in exprs:
-            names |= n.free_names(expr.node)
+            names.update(n.free_names(expr.node))
 
         def visit(node: CompiledIndicator) -> None:
-            nonlocal names
             if node.value is not None:
-                names |= n.free_names(node.value.node)
+                names.update(n.free_names(node.value.node))
             if node.node.method is not None and node.node.method.type == "indicators":
                 names.add("indicators")
             for child in node.children:
@@ -288,7 +290,7 @@ class _Compiler:
         for top in indicators:
             visit(top)
         for template in templates.values():
-            names |= {p.path[0] for p in template.placeholders}
+            names.update(p.path[0] for p in template.placeholders)
         return frozenset(names & set(self.scope))
 
     def _rule(self, rules: list[Rule], kind: str, ident: str, text: str, lines: LineMap, path: tuple) -> None:
@@ -437,7 +439,8 @@ def _pair(yes: str, no: str, ident: str, expr: CompiledExpr) -> list[Rule]:
     """A condition and its negation as two rules, so "false" and "unknown" can be told apart."""
     node = expr.node
     negated = n.Unary(text=f"not ({node.text})", line=node.line, column=node.column, op="not", operand=node)
-    return [Rule(f"{yes}:{ident}", yes, expr), Rule(f"{no}:{ident}", no, CompiledExpr(negated, compile_fast(negated), expr.where))]
+    return [Rule(f"{yes}:{ident}", yes, expr),
+            Rule(f"{no}:{ident}", no, CompiledExpr(negated, compile_fast(negated), expr.where), negates=f"{yes}:{ident}")]
 
 
 def _did_you_mean(word: str, options: list[str]) -> str:

@@ -17,11 +17,8 @@ from .compiler import CompiledRuleset, Rule
 from .durable_json import Operands, Scale, build_scales, scale_literals, to_condition
 from .errors import EngineError, EvaluationError
 from .expr_native import comparable, compile_node
-from .expr_nodes import Unary
 
 SENTINEL = "jixiao_seen"
-# Rules decided in pairs: when every operand is known, exactly one of the two must fire.
-PAIRED = {"check.pass": "check.fail", "cond.true": "cond.false"}
 
 
 def _yes_no(rule: Rule, value: Any) -> bool | None:
@@ -37,39 +34,19 @@ class NativeEngine:
 
     def fire(self, compiled: CompiledRuleset, ns: dict) -> set[str]:
         fired = set()
-        value = None
-        for rule_id, run, negates_previous, rule in _native_plan(compiled):
-            if negates_previous:
-                # the negation of the rule just decided (a check's fail half): its value, reversed
-                value = None if value is None else not value
+        previous = None
+        for rule in compiled.rules:
+            if rule.negates is not None:
+                # the Kleene negation of the rule just decided (a check's fail half): not evaluated twice
+                value = None if previous is None else not previous
             else:
-                value = run(ns)
+                value = rule.expr.run(ns)
                 if value is not None and value.__class__ is not bool:
                     _yes_no(rule, value)  # raises
             if value is True:
-                fired.add(rule_id)
+                fired.add(rule.id)
+            previous = value
         return fired
-
-
-def _native_plan(compiled: CompiledRuleset) -> list[tuple[str, Any, bool, Rule]]:
-    """The rules as (id, function, negates the previous rule, rule), built once per ruleset.
-
-    A pair's second rule is `not (first)`: once the first is known to be yes/no/unknown, the second
-    is its Kleene negation, so it is not evaluated a second time.
-    """
-    rules = compiled.rules
-    cached = compiled.__dict__.get("_native_plan")
-    if cached is not None and cached[0] is rules and cached[1] == len(rules):
-        return cached[2]
-    plan, previous = [], None
-    for rule in rules:
-        node = rule.expr.node
-        negates = (previous is not None and isinstance(node, Unary) and node.op == "not"
-                   and node.operand is previous.expr.node)
-        plan.append((rule.id, rule.expr.run, negates, rule))
-        previous = rule
-    compiled.__dict__["_native_plan"] = (rules, len(rules), plan)  # rebuilt if the rules list changes
-    return plan
 
 
 @dataclass
@@ -143,12 +120,9 @@ class DurableEngine:
                       for rule_name, condition in conditions.items()}
         definition[SENTINEL] = {"all": [{"m": {MARK: 1}}], "pri": 1000}
         names = {rule_id: rule_name for rule_name, rule_id in rule_ids.items()}
-        pairs = []
-        for rule in compiled.rules:
-            other_kind = PAIRED.get(rule.kind)
-            if other_kind is not None:
-                other = other_kind + rule.id[len(rule.kind):]
-                pairs.append((rule.id, other, frozenset(_keys_in(conditions[names[rule.id]]))))
+        # rules decided in pairs: when every operand is known, exactly one of the two must fire
+        pairs = [(rule.negates, rule.id, frozenset(_keys_in(conditions[names[rule.id]])))
+                 for rule in compiled.rules if rule.negates is not None]
         handle = self._create(name, definition, compiled.id)
         runners = [(key, compile_node(node)) for key, node in operands.nodes.items()]
         return _Plan(name, handle, operands, runners, scales, rule_ids, pairs)
