@@ -57,13 +57,10 @@ def percent(value: Decimal | None, places: int = 2) -> str:
     """A rate as a percentage with two places: 0.8385 → 83.85%."""
     if value is None:
         return "无法计算"
-    quantum = _QUANTA.get(places)
-    hundredfold = value * HUNDRED  # in the host's context, as before
-    return format(_quantize(hundredfold, quantum) if quantum is not None else round_half_up(hundredfold, places), "f") + "%"
+    return format(round_half_up(value * HUNDRED, places), "f") + "%"
 
 
 def number(value: Decimal | None, places: int = 2) -> str:
     if value is None:
         return "—"
-    quantum = _QUANTA.get(places)
-    return format(_quantize(value, quantum) if quantum is not None else round_half_up(value, places), "f")
+    return format(round_half_up(value, places), "f")

@@ -68,11 +68,6 @@ def _canonical(node: n.Node) -> str:
     return repr(node)  # dataclass repr leaves out text/line/column: equal trees share a key
 
 
-def literal(value: Any) -> Any:
-    """A literal as the condition carries it until `scale_literals`: decimals stay exact."""
-    return value
-
-
 def _plain_double(value: float) -> bool:
     """A double durable-rules' JSON parser reads back exactly: finite, written without exponent."""
     text = repr(value)
@@ -207,8 +202,8 @@ def to_condition(node: n.Node, operands: Operands, negate: bool = False) -> dict
             operands.pairs.append(Pair(node, key, None, option, "=="))
         absent = node.negate != negate
         if absent:
-            return {"$and": [{"$neq": {key: literal(o)}} for o in node.options]}
-        return {"$or": [{key: literal(o)} for o in node.options]}
+            return {"$and": [{"$neq": {key: o}} for o in node.options]}
+        return {"$or": [{key: o} for o in node.options]}
     # anything else yes/no-valued is hoisted whole and compared with true/false
     key = operands.key(node)
     operands.booleans.add(key)
@@ -233,7 +228,7 @@ def _compare(node: n.Compare, operands: Operands, negate: bool) -> dict:
     if left_lit:
         left, right, left_lit, right_lit, op = right, left, right_lit, left_lit, _FLIP[op]
     operands.pairs.append(Pair(node, left, None if right_lit else right, right if right_lit else None, op))
-    target = literal(right) if right_lit else {"$m": right}
+    target = right if right_lit else {"$m": right}  # decimals: doubles by scale_literals
     if op == "==":
         return {left: target}
     return {_DURABLE_OP[op]: {left: target}}

@@ -34,8 +34,6 @@ def compute_metrics(compiled: CompiledRuleset, ns: dict) -> dict[str, Any]:
     return values
 
 
-
-
 def evaluate_record(compiled: CompiledRuleset, record: Project | Department, case: Case | None = None,
                     engine: str = "auto") -> RecordResult:
     """Score one department or project."""
