@@ -24,8 +24,16 @@ from typing import Callable, Iterable, Iterator, TextIO
 
 from pydantic import ValidationError
 
+from .cases import case_from_data
 from .errors import CaseError, JixiaoError, Location, Problem
-from .yamlsource import LineMap
+from .evaluate import evaluate_record
+from .publication import withheld
+from .records import Case, CaseMeta, Project
+from .render import RECORD_STATUS
+from .rule_engines import get_engine
+from .rulesets import pick_rulesets
+from .validation import problems_from
+from .yamlsource import LineMap, read_yaml
 
 CASE_SUFFIXES = (".yaml", ".yml")
 LINES_SUFFIXES = (".jsonl", ".ndjson")
@@ -92,8 +100,6 @@ class Scorer:
     compiled: tuple = field(default=(), repr=False)
 
     def setup(self) -> "Scorer":
-        from .cli import pick_rulesets  # late: the CLI module imports this one's command
-        from .rule_engines import get_engine
 
         self.compiled = pick_rulesets(self.rulesets)
         get_engine(self.engine)
@@ -116,8 +122,6 @@ class Scorer:
             return [_failure(unit.source, None, JixiaoError(f"internal error: {type(exc).__name__}: {exc}"))]
 
     def _case_file(self, unit: Unit) -> list[Output]:
-        from .cases import case_from_data
-        from .yamlsource import read_yaml
 
         data, lines = read_yaml(unit.path, CaseError)
         case = case_from_data(data, lines)
@@ -130,9 +134,6 @@ class Scorer:
         return out
 
     def _json_line(self, unit: Unit) -> list[Output]:
-        from .cases import case_from_data
-        from .records import Case, CaseMeta, Project
-        from .validation import problems_from
 
         lines = LineMap(unit.path)
         lines._lines[()] = Location(unit.path, unit.line)
@@ -165,8 +166,6 @@ class Scorer:
         return [self._record(self.compiled[1], project, case, unit.source)]
 
     def _record(self, compiled, record, case, source: str) -> Output:
-        from .evaluate import evaluate_record
-        from .publication import withheld
 
         case_id = case.case.id if case is not None else None
         try:
@@ -245,7 +244,6 @@ class Summary:
     def table(self, grades: list[str]) -> str:
         from tabulate import tabulate
 
-        from .render import RECORD_STATUS
 
         labels = grades + [g for _, g in sorted(self.counts) if g not in grades and g not in RECORD_STATUS]
         rows = []

@@ -5,6 +5,7 @@ import sys
 
 import click
 
+from .cli_common import ENGINE, RULESETS, abort
 from .errors import JixiaoError
 
 
@@ -15,9 +16,9 @@ from .errors import JixiaoError
 @click.option("--workers", type=click.IntRange(1), default=1, show_default=True, help="score in N processes")
 @click.option("--chunk-size", type=click.IntRange(1), default=64, show_default=True,
               help="records handed to a worker at a time")
-@click.option("--ruleset", "rulesets", multiple=True, metavar="ID|PATH", help="as for `jixiao score`")
+@RULESETS
 @click.option("--public", is_flag=True, help="leave out every detail of records that may not be published (涉密)")
-@click.option("--engine", type=click.Choice(["auto", "durable", "native"]), default="auto", show_default=True)
+@ENGINE
 @click.option("--progress/--no-progress", default=None, help="progress bar (default: when stderr is a terminal)")
 def batch_command(inputs: tuple[str, ...], output: str, workers: int, chunk_size: int, rulesets: tuple[str, ...],
                   public: bool, engine: str, progress: bool | None) -> None:
@@ -32,9 +33,7 @@ def batch_command(inputs: tuple[str, ...], output: str, workers: int, chunk_size
     try:
         grades = grade_names(scorer)  # compiles the rulesets here first: a bad --ruleset stops at once
     except JixiaoError as exc:
-        for problem in exc.problems:
-            click.echo(f"错误 error: {problem}", err=True)
-        sys.exit(exc.exit_code)
+        abort(exc)
     show = sys.stderr.isatty() if progress is None else progress
     with click.open_file(output, "w", encoding="utf-8") as out:
         if show:

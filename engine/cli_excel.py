@@ -1,19 +1,13 @@
 """`jixiao template` and `jixiao import`: the 自评表 workbook out (blank or filled) and back in."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
 from .cases import load_case
+from .cli_common import abort
 from .errors import JixiaoError
-
-
-def _fail(error: JixiaoError) -> None:
-    for problem in error.problems:
-        click.echo(f"错误 error: {problem}", err=True)
-    sys.exit(error.exit_code)
 
 
 @click.command("template")
@@ -29,7 +23,7 @@ def template_command(output: str, kind: str, from_case: str | None) -> None:
     try:
         case = load_case(from_case) if from_case else None
     except JixiaoError as exc:
-        _fail(exc)
+        abort(exc)
     write_template(output, kind, case)
 
 
@@ -44,6 +38,6 @@ def import_command(workbooks: tuple[str, ...], output: str) -> None:
     try:
         case = import_workbooks(list(workbooks), warn=lambda message: click.echo(f"注意 note: {message}", err=True))
     except JixiaoError as exc:
-        _fail(exc)
+        abort(exc)
     header = "imported by `jixiao import` from " + ", ".join(Path(w).name for w in workbooks)
     Path(output).write_text(case_to_yaml(case, header), encoding="utf-8")

@@ -1,8 +1,8 @@
 """`jixiao explain` and `jixiao report`: the trace behind a score, and a self-evaluation draft.
 
 Both score the case as `jixiao score` does (same `--ruleset` and `--engine` options) and run the
-review (复核) rulesets `review-fuhe` / `review-fuhe-project` alongside (`--review-ruleset` to
-replace them, `--no-review` to leave them out).
+review (复核) rulesets `review-fuhe` / `review-fuhe-project` alongside (`--no-review` leaves them
+out).
 """
 from __future__ import annotations
 
@@ -11,17 +11,15 @@ import sys
 import click
 
 from .cases import load_case
-from .cli import ENGINE, fail, pick_rulesets
+from .cli_common import ENGINE, RULESETS, abort, emit, report_problem
 from .errors import JixiaoError
 from .evaluate import evaluate_case
 from .explain import render_trace, trace_record
 from .report import Rulesets, build_report, render_markdown
-from .rulesets import load_ruleset
+from .rulesets import load_ruleset, pick_rulesets
 
 REVIEW = ("review-fuhe", "review-fuhe-project")
 
-RULESETS = click.option("--ruleset", "rulesets", multiple=True, metavar="ID|PATH",
-                        help="scoring ruleset (repeat for department and project), as for `jixiao score`")
 REVIEW_OPTION = click.option("--review/--no-review", default=True, show_default=True,
                              help="also run the review (复核) rulesets")
 
@@ -45,7 +43,7 @@ def explain(case_path: str, project_id: str | None, rulesets: tuple[str, ...], r
         passes = [(department_rs, project_rs)] + ([_review_rulesets()] if review else [])
         if project_id is not None and project_id not in {p.id for p in case.projects}:
             known = ", ".join(p.id for p in case.projects)
-            click.echo(f"错误 error: no project `{project_id}` in {case_path} (projects: {known})", err=True)
+            report_problem(f"no project `{project_id}` in {case_path} (projects: {known})")
             sys.exit(2)
         out = []
         for dept_rs, proj_rs in passes:
@@ -56,8 +54,7 @@ def explain(case_path: str, project_id: str | None, rulesets: tuple[str, ...], r
                 if project_id in (None, project.id):
                     out.append(render_trace(trace_record(proj_rs, project, record, case, engine)))
     except JixiaoError as exc:
-        fail(exc)
-        sys.exit(exc.exit_code)
+        abort(exc)
     click.echo("\n".join(out), nl=False)
 
 
@@ -87,16 +84,9 @@ def report(case_path: str, fmt: str, output: str | None, public: bool, rulesets:
         document = build_report(case, result, public, Rulesets(department_rs, project_rs, review_dept, review_proj),
                                 review_result)
     except JixiaoError as exc:
-        fail(exc)
-        sys.exit(exc.exit_code)
+        abort(exc)
     if fmt == "docx":
         from .word import write_docx
         write_docx(document, output)
-    elif output:
-        text = document.model_dump_json(indent=2) + "\n" if fmt == "json" else render_markdown(document)
-        with open(output, "w", encoding="utf-8") as handle:
-            handle.write(text)
-    elif fmt == "json":
-        click.echo(document.model_dump_json(indent=2))
     else:
-        click.echo(render_markdown(document), nl=False)
+        emit(document.model_dump_json(indent=2) + "\n" if fmt == "json" else render_markdown(document), output)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from tabulate import tabulate
 
+from .cli_common import ENGINE, abort, report_problem
 from .compiler import compile_ruleset
 from .errors import JixiaoError, Problem, RulesetError
 from .ruleset_diff import diff as semantic_diff, format_diff
@@ -15,16 +16,6 @@ from .ruleset_schema import FILES, schema_text
 from .ruleset_tests import format_report, run_tests
 from .ruleset_view import flatten, short
 from .rulesets import load_ruleset, load_sources, shipped_ids
-
-ENGINE = click.option("--engine", type=click.Choice(["auto", "durable", "native"]), default="auto", show_default=True,
-                      help="rule engine: durable-rules where it imports (auto), or the native one")
-
-
-def _fail(error: JixiaoError) -> None:
-    for problem in error.problems:
-        click.echo(f"错误 error: {problem}", err=True)
-    sys.exit(error.exit_code)
-
 
 def _refs(paths: tuple[str, ...]) -> list[str]:
     """Files, shipped ids, and folders (their *.yaml files, sorted)."""
@@ -76,7 +67,7 @@ def show(ref: str) -> None:
         sources = load_sources(ref)
         compile_ruleset(sources)
     except JixiaoError as exc:
-        _fail(exc)
+        abort(exc)
     entries = flatten(sources)
     head = entries[("ruleset", "")]
     rs = sources[0].ruleset
@@ -179,7 +170,7 @@ def diff_(old: str, new: str) -> None:
     try:
         a, b = load_sources(old), load_sources(new)
     except JixiaoError as exc:
-        _fail(exc)
+        abort(exc)
     click.echo(format_diff(a, b, semantic_diff(a, b)), nl=False)
 
 
@@ -199,9 +190,9 @@ def simulate(base: str, candidate: str, cases: tuple[str, ...], fmt: str, chart:
             from .simulate_chart import write_chart
             write_chart(sim, chart)
     except JixiaoError as exc:
-        _fail(exc)
+        abort(exc)
     for problem in sim.problems:
-        click.echo(f"错误 error: {problem}", err=True)
+        report_problem(problem)
     click.echo(to_json(sim) if fmt == "json" else to_text(sim, fmt), nl=False)
     if chart:
         click.echo(f"chart written to {chart}", err=True)

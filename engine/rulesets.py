@@ -147,3 +147,17 @@ def load_ruleset(ref: str) -> CompiledRuleset:
 
 def default_ruleset(kind: str) -> CompiledRuleset:
     return load_ruleset(DEFAULTS[kind])
+
+
+def pick_rulesets(refs: tuple[str, ...]):
+    """One ruleset per record kind: the ones given (sorted by applies_to), defaults for the rest."""
+    chosen = {}
+    for ref in refs:
+        compiled = load_ruleset(ref)
+        kinds = ["department", "project"] if compiled.kind == "any" else [compiled.kind]
+        for kind in kinds:
+            chosen[kind] = compiled
+    for kind, ref in DEFAULTS.items():
+        if kind not in chosen:
+            chosen[kind] = load_ruleset(ref)
+    return chosen["department"], chosen["project"]
