@@ -60,6 +60,18 @@ def percent(value: Decimal | None, places: int = 2) -> str:
     return format(round_half_up(value * HUNDRED, places), "f") + "%"
 
 
+def shown_as(fmt: str):
+    """The function that writes a value the way a metric of format `fmt` is published:
+    pct 83.85%, wan 10.82万元, int 3, anything else 8.39."""
+    if fmt == "pct":
+        return percent
+    if fmt == "wan":
+        return lambda v: number(v) + "万元"
+    if fmt == "int":
+        return lambda v: number(v, 0)
+    return number
+
+
 def number(value: Decimal | None, places: int = 2) -> str:
     if value is None:
         return "—"

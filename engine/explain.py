@@ -15,16 +15,16 @@ from typing import Any
 
 from . import expr_nodes as n
 from .compiler import CompiledIndicator, CompiledRuleset
-from .decimals import number, percent, round_half_up
+from .decimals import number, percent, round_half_up, shown_as
 from .evaluate import compute_metrics
-from .namespace import record_namespace
-from .records import Case, Department, Project
+from .namespace import lookup_path, record_namespace
+from .records import DIRECTION_SIGNS, Case, Department, Project
 from .results import IndicatorScore, RecordResult
 from .rule_engines import get_engine
+from .scoring import band_text
 from .ruleset_model import BandsMethod, ConditionMethod, LadderMethod, OwnIndicatorsMethod, RateMethod
 from .templates import FILTERS
 
-SIGN = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
 RULE_KIND = {"veto": "一票否决", "exemption": "免评", "check.pass": "核对通过", "check.fail": "核对未通过",
              "finding": "问题提示", "cond.true": "条件成立", "cond.false": "条件不成立"}
 
@@ -83,7 +83,7 @@ class RecordTrace:
 
 def _show(fmt: str, value: Any) -> str:
     if isinstance(value, Decimal):
-        return {"pct": percent, "wan": lambda v: number(v) + "万元", "int": lambda v: number(v, 0)}.get(fmt, number)(value)
+        return shown_as(fmt)(value)
     return FILTERS["text"](value)
 
 
@@ -100,11 +100,7 @@ def threshold(leaf: CompiledIndicator) -> str:
         full = next((b for b in method.bands if b.points == leaf.node.weight), None)
         if full is None:
             return "按区间给分"
-        parts = [f"{'>' if full.gt is not None else '≥'}{show(full.gt if full.gt is not None else full.gte)}"
-                 if (full.gt is not None or full.gte is not None) else "",
-                 f"{'<' if full.lt is not None else '≤'}{show(full.lt if full.lt is not None else full.lte)}"
-                 if (full.lt is not None or full.lte is not None) else ""]
-        return f"{label}{'且'.join(p for p in parts if p)}得满分"
+        return f"{label}{band_text(full, show)}得满分"
     if isinstance(method, ConditionMethod):
         return f"条件 {method.when} 成立得满分"
     if isinstance(method, OwnIndicatorsMethod):
@@ -124,7 +120,7 @@ def reason_codes(compiled: CompiledRuleset, result: RecordResult) -> list[Reason
             places = compiled.ruleset.rounding.places
             lost = [i for i in score.items
                     if i.score is not None and i.weight is not None and i.score < round_half_up(i.weight, places)]
-            value = "；".join(f"{i.name}实际{FILTERS['text'](i.actual)}（目标{SIGN.get(i.direction or '', '')}"
+            value = "；".join(f"{i.name}实际{FILTERS['text'](i.actual)}（目标{DIRECTION_SIGNS.get(i.direction or '', '')}"
                              f"{FILTERS['text'](i.target)}，失{number(round_half_up(i.weight, places) - i.score)}分）"
                              for i in lost) or "—"
         else:
@@ -151,13 +147,6 @@ def _paths(node: n.Node, bound: frozenset[str] = frozenset()) -> list[tuple[str,
     return found
 
 
-def _value(ns: dict, path: tuple[str, ...]) -> Any:
-    value: Any = ns.get(path[0])
-    for part in path[1:]:
-        value = value.get(part) if isinstance(value, dict) else None
-    return value
-
-
 def _describe(value: Any) -> str:
     if value is None:
         return "未填报"
@@ -171,7 +160,7 @@ def _describe(value: Any) -> str:
 
 
 def _inputs(node: n.Node, ns: dict) -> tuple[Input, ...]:
-    return tuple(Input(".".join(path), _describe(_value(ns, path))) for path in _paths(node))
+    return tuple(Input(".".join(path), _describe(lookup_path(ns, path))) for path in _paths(node))
 
 
 def _missing(node: n.Node, ns: dict, compiled: CompiledRuleset) -> tuple[str, ...]:
@@ -181,7 +170,7 @@ def _missing(node: n.Node, ns: dict, compiled: CompiledRuleset) -> tuple[str, ..
 
     def visit(node: n.Node, seen: frozenset[str]) -> None:
         for path in _paths(node):
-            if _value(ns, path) is not None:
+            if lookup_path(ns, path) is not None:
                 continue
             if path[0] in metrics and path[0] not in seen:
                 visit(metrics[path[0]].expr.node, seen | {path[0]})

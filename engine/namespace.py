@@ -9,7 +9,7 @@ from __future__ import annotations
 import typing
 from decimal import Decimal
 from enum import Enum
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, Union
 
 from pydantic import BaseModel
@@ -155,11 +155,14 @@ def record_namespace(record: Project | Department, case: Case | None = None,
     return ns
 
 
+def lookup_path(ns: dict[str, Any], path: tuple[str, ...]) -> Any:
+    """The value at a dotted path (("budget", "final")) of a namespace, None where absent."""
+    value: Any = ns.get(path[0])
+    for part in path[1:]:
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
 def path_resolver(ns: dict[str, Any]):
-    """Looks up dotted paths (("budget", "final")) in a namespace, None where absent: for templates."""
-    def resolve(path: tuple[str, ...]) -> Any:
-        value: Any = ns.get(path[0])
-        for part in path[1:]:
-            value = value.get(part) if isinstance(value, dict) else None
-        return value
-    return resolve
+    """`lookup_path` bound to one namespace: what templates render with."""
+    return partial(lookup_path, ns)

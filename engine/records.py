@@ -62,6 +62,9 @@ class FundingSource(str, Enum):
     OTHER = "其他"
 
 
+DIRECTION_SIGNS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}  # as the form prints them
+
+
 class Indicator(Model):
     """One row of a 绩效指标 table."""
 

@@ -3,7 +3,7 @@ filled with the stated figures and the scores jixiao gave (every format shows th
 from __future__ import annotations
 
 from .decimals import money, number, percent
-from .records import Case, Department, Project
+from .records import DIRECTION_SIGNS, Case, Department, Project
 from .report_model import Paragraph, Section, Table
 from .results import CaseResult, RecordResult
 
@@ -11,7 +11,6 @@ FUNDS_HEADERS = ["项目资金（万元）", "年初预算数", "全年预算数
 INDICATOR_HEADERS = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]
 
 
-DIRECTION = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
 
 
 def _text(value) -> str:
@@ -45,7 +44,7 @@ def _indicator_rows(record: Project | Department, result: RecordResult) -> list[
         target = f"{_text(indicator.target)}{unit}" if indicator.target is not None else "—"
         actual = f"{_text(indicator.actual)}{unit}" if indicator.actual is not None else "—"
         rows.append([indicator.level1, indicator.level2 or "", indicator.name,
-                     DIRECTION.get(indicator.direction or "", "") + target, actual,
+                     DIRECTION_SIGNS.get(indicator.direction or "", "") + target, actual,
                      number(indicator.weight) if indicator.weight is not None else "—",
                      number(item.score) if item is not None and item.score is not None else "—",
                      indicator.deviation or ""])

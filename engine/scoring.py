@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from .compiler import CompiledIndicator, CompiledRuleset
-from .decimals import CONTEXT, divide, number, percent, round_half_up
+from .decimals import CONTEXT, divide, number, percent, round_half_up, shown_as
 from .errors import EvaluationError
 from .results import IndicatorScore, ItemScore
 from .ruleset_model import BandsMethod, ConditionMethod, LadderMethod, OwnIndicatorsMethod, RateMethod, Tier
@@ -54,7 +54,7 @@ def score_rate(leaf: CompiledIndicator, method: RateMethod, value: Decimal | Non
 def score_ladder(leaf: CompiledIndicator, method: LadderMethod, value: Decimal | None, places: int) -> Outcome:
     if value is None:
         return _unknown(leaf)
-    _show = _shower(leaf)
+    _show = shown_as(leaf.value_format)
     weight = leaf.node.weight
     below, above = method.standard - value, value - method.standard
     gap = {"below": below, "above": above, "both": abs(below)}[method.direction]
@@ -76,11 +76,11 @@ def score_ladder(leaf: CompiledIndicator, method: LadderMethod, value: Decimal |
 def score_bands(leaf: CompiledIndicator, method: BandsMethod, value: Decimal | None, places: int) -> Outcome:
     if value is None:
         return _unknown(leaf)
-    _show = _shower(leaf)
+    _show = shown_as(leaf.value_format)
     for band in method.bands:
         if band.contains(value):
             return Outcome(round_half_up(band.points, places), value,
-                           f"{leaf.value_label}{_show(value)}，落在{_band_text(band, _show)}区间，得{number(band.points)}分")
+                           f"{leaf.value_label}{_show(value)}，落在{band_text(band, _show) or '任意'}区间，得{number(band.points)}分")
     return Outcome(round_half_up(ZERO, places), value, f"{leaf.value_label}{_show(value)}，不在任何给分区间，得0分")
 
 
@@ -93,26 +93,15 @@ def score_condition(leaf: CompiledIndicator, fired: set[str], places: int) -> Ou
     return Outcome(None, None, "条件所需数据未填报，无法判断")
 
 
-def _shower(leaf: CompiledIndicator):
-    """Formats values the way the metric they come from is published (83.85%, 10.82万元, 3)."""
-    fmt = leaf.value_format
-    if fmt == "pct":
-        return percent
-    if fmt == "wan":
-        return lambda v: number(v) + "万元"
-    if fmt == "int":
-        return lambda v: number(v, 0)
-    return number
-
-
 def _unknown(leaf: CompiledIndicator) -> Outcome:
     return Outcome(None, None, f"{leaf.value_label}无法计算（所需数据未填报）")
 
 
-def _band_text(band, _show) -> str:
+def band_text(band, _show) -> str:
+    """A band's bounds in words: ≥90.00%且<100.00% ("" for a band without bounds)."""
     low = f"{'>' if band.gt is not None else '≥'}{_show(band.gt if band.gt is not None else band.gte)}" if (band.gt is not None or band.gte is not None) else ""
     high = f"{'<' if band.lt is not None else '≤'}{_show(band.lt if band.lt is not None else band.lte)}" if (band.lt is not None or band.lte is not None) else ""
-    return "且".join(p for p in (low, high) if p) or "任意"
+    return "且".join(p for p in (low, high) if p)
 
 
 # ---- the record's own indicators ---------------------------------------------------------
