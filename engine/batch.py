@@ -24,7 +24,7 @@ from typing import Callable, Iterable, Iterator, TextIO
 
 from pydantic import ValidationError
 
-from .cases import case_from_data
+from .cases import CASE_SUFFIXES, case_from_data, input_paths
 from .errors import CaseError, JixiaoError, Location, Problem
 from .evaluate import evaluate_record
 from .publication import withheld
@@ -35,7 +35,6 @@ from .rulesets import pick_rulesets
 from .validation import problems_from
 from .yamlsource import LineMap, read_yaml
 
-CASE_SUFFIXES = (".yaml", ".yml")
 LINES_SUFFIXES = (".jsonl", ".ndjson")
 
 
@@ -60,17 +59,9 @@ class Output:
 
 
 def iter_units(inputs: Iterable[str]) -> Iterator[Unit]:
-    """Every unit of the inputs, lazily, in order; folders are walked sorted, recursively."""
-    for name in inputs:
-        path = Path(name)
-        if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs.sort()
-                for file in sorted(files):
-                    if file.endswith(CASE_SUFFIXES + LINES_SUFFIXES):
-                        yield from _file_units(Path(root) / file)
-        else:
-            yield from _file_units(path)
+    """Every unit of the inputs, lazily, in order; folders give their files sorted by path."""
+    for path in input_paths(inputs, CASE_SUFFIXES + LINES_SUFFIXES):
+        yield from _file_units(path)
 
 
 def _file_units(path: Path) -> Iterator[Unit]:

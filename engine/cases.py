@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 from pydantic import ValidationError
 
@@ -45,6 +45,19 @@ def case_from_data(data: Any, lines: LineMap) -> Case:
     if problems:
         raise CaseError(problems)
     return case
+
+
+CASE_SUFFIXES = (".yaml", ".yml")
+
+
+def input_paths(paths: Iterable[str], suffixes: tuple[str, ...] = CASE_SUFFIXES) -> Iterator[Path]:
+    """Files as given; a folder gives its files with these suffixes, recursively, sorted by path."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.suffix in suffixes and p.is_file())
+        else:
+            yield path
 
 
 def load_case(path: str | Path) -> Case:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from tabulate import tabulate
 
+from .cases import input_paths
 from .cli_common import ENGINE, abort, report_problem
 from .compiler import compile_ruleset
 from .errors import JixiaoError, Problem, RulesetError
@@ -19,14 +20,7 @@ from .rulesets import load_ruleset, load_sources, shipped_ids
 
 def _refs(paths: tuple[str, ...]) -> list[str]:
     """Files, shipped ids, and folders (their *.yaml files, sorted)."""
-    out: list[str] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            out += [str(p) for p in sorted(path.glob("*.y*ml"))]
-        else:
-            out.append(raw)
-    return out
+    return [str(p) for p in input_paths(paths)]
 
 
 def validate_ref(ref: str) -> list[Problem]:

@@ -9,11 +9,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
 from tabulate import tabulate
 
-from .cases import load_case
+from .cases import input_paths, load_case
 from .compiler import CompiledRuleset
 from .decimals import number
 from .errors import JixiaoError, Problem, RulesetError
@@ -74,25 +73,13 @@ class Simulation:
         return counts
 
 
-def case_files(paths: list[str]) -> list[Path]:
-    """Files as given; folders expanded to their *.yaml/*.yml files, sorted."""
-    out: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            out += sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
-        else:
-            out.append(path)
-    return out
-
-
 def simulate(base: CompiledRuleset, candidate: CompiledRuleset, paths: list[str], engine: str = "auto") -> Simulation:
     kinds = _kinds(base) & _kinds(candidate)
     if not kinds:
         raise RulesetError(f"{base.id} applies to {base.kind} records and {candidate.id} to {candidate.kind}: "
                            "nothing to compare")
     sim = Simulation(base, candidate)
-    for path in case_files(paths):
+    for path in input_paths(paths):
         try:
             case = load_case(path)
             records = ([case.department] if "department" in kinds else []) + (case.projects if "project" in kinds else [])
