@@ -91,7 +91,6 @@ class Scorer:
     compiled: tuple = field(default=(), repr=False)
 
     def setup(self) -> "Scorer":
-
         self.compiled = pick_rulesets(self.rulesets)
         get_engine(self.engine)
         return self
@@ -113,7 +112,6 @@ class Scorer:
             return [_failure(unit.source, None, JixiaoError(f"internal error: {type(exc).__name__}: {exc}"))]
 
     def _case_file(self, unit: Unit) -> list[Output]:
-
         data, lines = read_yaml(unit.path, CaseError)
         case = case_from_data(data, lines)
         department_rs, project_rs = self.compiled
@@ -125,9 +123,8 @@ class Scorer:
         return out
 
     def _json_line(self, unit: Unit) -> list[Output]:
-
         lines = LineMap(unit.path)
-        lines._lines[()] = Location(unit.path, unit.line)
+        lines.set((), Location(unit.path, unit.line))
         try:
             data = json.loads(unit.text, parse_float=str)  # exact decimals: the models read the text
         except json.JSONDecodeError as exc:
@@ -157,7 +154,6 @@ class Scorer:
         return [self._record(self.compiled[1], project, case, unit.source)]
 
     def _record(self, compiled, record, case, source: str) -> Output:
-
         case_id = case.case.id if case is not None else None
         try:
             result = evaluate_record(compiled, record, case, self.engine)

@@ -29,14 +29,10 @@ NOT_INHERITED = ("tests", "$schema", "id")
 class ComposedLines(LineMap):
     """A LineMap whose locations come from several files (parent and child)."""
 
-    def __init__(self, file: str):
-        super().__init__(file)
-
-    # LineMap keeps its locations in `_lines`; composing needs to copy and drop subtrees of it.
     def graft(self, out_path: tuple, lines: LineMap, src_path: tuple) -> None:
         self.drop(out_path)
         n = len(src_path)
-        for key, where in list(lines._lines.items()):
+        for key, where in list(lines.items()):
             if key[:n] == src_path:
                 self._lines[out_path + key[n:]] = where
 

@@ -81,10 +81,6 @@ STATUS = {"scored": "已评分", "not_assessable": "信息不足，无法评定�
 WITHHELD = "涉密，不公开"
 
 
-def _wan(value: Decimal | None) -> str:
-    return money(value) if value is not None else "未填报"
-
-
 class _Writer:
     """Writes each section from the case and the results; nothing is copied from the report's prose."""
 
@@ -121,22 +117,22 @@ class _Writer:
             staff = f"{d.name}编制{d.staff.authorized}名"
             staff += f"，实有人员{d.staff.actual}名" if d.staff.actual is not None else "（实有人数未填报）"
             sentences.append(staff + "。")
-        budget = [f"{year}年度财政拨款支出年初预算数为{_wan(d.budget.initial)}万元"]
+        budget = [f"{year}年度财政拨款支出年初预算数为{money(d.budget.initial)}万元"]
         if d.budget.adjustment is not None:
-            budget.append(f"年中调整{_wan(d.budget.adjustment)}万元")
+            budget.append(f"年中调整{money(d.budget.adjustment)}万元")
         if d.budget.final is not None:
-            budget.append(f"调整后预算数为{_wan(d.budget.final)}万元")
+            budget.append(f"调整后预算数为{money(d.budget.final)}万元")
         if d.budget.appropriation_income is not None:
-            budget.append(f"一般公共预算财政拨款收入{_wan(d.budget.appropriation_income)}万元")
+            budget.append(f"一般公共预算财政拨款收入{money(d.budget.appropriation_income)}万元")
         sentences.append("，".join(budget) + "。")
         sp = d.spending
         if sp.total is not None:
-            sentences.append(f"全年支出合计{_wan(sp.total)}万元，其中基本支出{_wan(sp.basic)}万元（人员经费{_wan(sp.personnel)}万元、"
-                             f"公用经费{_wan(sp.public)}万元），项目支出{_wan(sp.project)}万元。")
-        rows = [["年初预算数", _wan(d.budget.initial)], ["年中调整数", _wan(d.budget.adjustment)],
-                ["调整后预算数", _wan(d.budget.final)], ["财政拨款收入", _wan(d.budget.appropriation_income)],
-                ["支出合计", _wan(sp.total)], ["　基本支出", _wan(sp.basic)], ["　　人员经费", _wan(sp.personnel)],
-                ["　　公用经费", _wan(sp.public)], ["　项目支出", _wan(sp.project)], ["结转结余", _wan(d.carryover)]]
+            sentences.append(f"全年支出合计{money(sp.total)}万元，其中基本支出{money(sp.basic)}万元（人员经费{money(sp.personnel)}万元、"
+                             f"公用经费{money(sp.public)}万元），项目支出{money(sp.project)}万元。")
+        rows = [["年初预算数", money(d.budget.initial)], ["年中调整数", money(d.budget.adjustment)],
+                ["调整后预算数", money(d.budget.final)], ["财政拨款收入", money(d.budget.appropriation_income)],
+                ["支出合计", money(sp.total)], ["　基本支出", money(sp.basic)], ["　　人员经费", money(sp.personnel)],
+                ["　　公用经费", money(sp.public)], ["　项目支出", money(sp.project)], ["结转结余", money(d.carryover)]]
         return Section(heading="一、部门（单位）基本情况", level=1, blocks=[
             Paragraph(text="".join(sentences)), Table(headers=["项目", "金额（万元）"], rows=rows)])
 
@@ -148,7 +144,7 @@ class _Writer:
             rate = dept.metrics.get("execution_rate")
             basis = dept.metrics.get("budget_basis")
             if isinstance(rate, Decimal):
-                blocks.append(Paragraph(text=f"部门支出合计{_wan(self.case.department.spending.total)}万元，预算数{_wan(basis)}万元，"
+                blocks.append(Paragraph(text=f"部门支出合计{money(self.case.department.spending.total)}万元，预算数{money(basis)}万元，"
                                              f"预算执行率{percent(rate)}。"))
             else:
                 blocks.append(Paragraph(text="部门预算数或支出合计未填报，预算执行率无法计算。"))
@@ -162,18 +158,18 @@ class _Writer:
             rate = record.metrics.get("execution_rate") if record else None
             final = record.metrics.get("final_budget") if record else project.budget.final
             rows.append([project.name, project.funding_source.value if project.funding_source else "未填报",
-                         _wan(project.budget.initial), _wan(final), _wan(project.actual), _wan(project.carryover),
+                         money(project.budget.initial), money(final), money(project.actual), money(project.carryover),
                          percent(rate) if isinstance(rate, Decimal) else "无法计算"])
         if rows:
             blocks.append(Table(headers=["项目", "资金来源", "年初预算", "全年预算", "实际支出", "结余结转", "执行率"], rows=rows))
             listed = [p.actual for p in self.case.projects if self.shown(self.records.get(p.id))]
             if withheld:
                 blocks.append(Paragraph(text=f"{'、'.join(withheld)}为涉密项目，不作公开评价，其支出计入项目支出合计"
-                                             f"{_wan(self.case.department.spending.project)}万元。"))
+                                             f"{money(self.case.department.spending.project)}万元。"))
             elif all(a is not None for a in listed):
                 total = sum(listed, Decimal(0))
                 blocks.append(Paragraph(text=f"所列{len(listed)}个项目实际支出合计{money(total)}万元，"
-                                             f"部门项目支出{_wan(self.case.department.spending.project)}万元。"))
+                                             f"部门项目支出{money(self.case.department.spending.project)}万元。"))
         return Section(heading="二、预算执行情况", level=1, blocks=blocks)
 
     # 三、项目绩效 ---------------------------------------------------------------------------------

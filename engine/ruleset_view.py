@@ -58,7 +58,7 @@ def short(where: Location) -> str:
 
 def exact(lines: LineMap, path: tuple) -> Location | None:
     """Where `path` itself was written, or None when the value is the format's default."""
-    return lines._lines.get(tuple(path))  # LineMap.find would answer with an ancestor instead
+    return lines.at(path)
 
 
 def bands_text(method: BandsMethod) -> str:

@@ -25,6 +25,16 @@ class LineMap:
     def add(self, path: tuple, node: yaml.Node) -> None:
         self._lines[path] = Location(self.file, node.start_mark.line + 1, node.start_mark.column + 1)
 
+    def set(self, path: tuple, where: Location) -> None:
+        self._lines[tuple(path)] = where
+
+    def at(self, path: tuple) -> Location | None:
+        """Where `path` itself was written; None when it was not (`find` answers with an ancestor)."""
+        return self._lines.get(tuple(path))
+
+    def items(self):
+        return self._lines.items()
+
     def find(self, path: tuple) -> Location:
         """The location of `path`, or of its nearest ancestor that has one."""
         path = tuple(path)
