@@ -10,6 +10,7 @@ import itertools
 import json
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal
 from typing import Any
 
@@ -241,6 +242,7 @@ _ENGINES: dict[str, Any] = {}
 _ENGINES_LOCK = threading.Lock()
 
 
+@lru_cache(maxsize=None)
 def durable_available() -> bool:
     try:
         import durable_rules_engine  # noqa: F401  (durable-rules' C engine)
@@ -255,6 +257,9 @@ def get_engine(name: str = "auto"):
         return name  # anything with `name` and `fire(compiled, ns)`: the benchmark's naive durable
     if name == "auto":
         name = "durable" if durable_available() else "native"
+    engine = _ENGINES.get(name)  # every record asks: no lock once the engine exists
+    if engine is not None:
+        return engine
     if name not in ("durable", "native"):
         raise ValueError(f"unknown engine {name!r} (auto, durable, native)")
     with _ENGINES_LOCK:
