@@ -16,6 +16,7 @@ from . import expr_nodes as n
 from .errors import Location, Problem, RulesetError
 from .expr_codegen import compile_fast
 from .expr_parser import parse_expression
+from .ruleset_codegen import MetricsRun, RulesRun, compile_metrics, compile_rules
 from .namespace import VALUE, ListOf, scope_for
 from .ruleset_model import (
     BandsMethod, Check, ConditionMethod, Exemption, Finding, IndicatorNode, LadderMethod, Metric, RateMethod, Ruleset,
@@ -90,6 +91,15 @@ class CompiledRuleset:
     # the record's top-level fields this ruleset reads (expressions, templates, own-indicator
     # scoring): evaluation converts only these from the pydantic record
     reads: frozenset[str] = frozenset()
+    # `metrics` and `rules` as one generated function each (ruleset_codegen)
+    run_metrics: MetricsRun = None  # type: ignore[assignment]  (set in __post_init__ when not given)
+    run_rules: RulesRun = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.run_metrics is None:
+            self.run_metrics = compile_metrics(self.metrics)
+        if self.run_rules is None:
+            self.run_rules = compile_rules(self.rules)
 
     @property
     def id(self) -> str:

@@ -20,14 +20,20 @@ _CENT = _QUANTA[2]
 _quantize = CONTEXT.quantize
 
 
+def quantum(places: int) -> Decimal:
+    """1E-places: round_half_up(v, places) is CONTEXT.quantize(v, quantum(places))."""
+    step = _QUANTA.get(places)
+    if step is None:
+        step = Decimal(1).scaleb(-places)
+        if len(_QUANTA) < 64 and type(places) is int:
+            _QUANTA[places] = step
+    return step
+
+
 def round_half_up(value: Decimal, places: int) -> Decimal:
     """四舍五入 to `places` decimals."""
-    quantum = _QUANTA.get(places)
-    if quantum is None:
-        quantum = Decimal(1).scaleb(-places)
-        if len(_QUANTA) < 64 and type(places) is int:
-            _QUANTA[places] = quantum
-    return _quantize(value, quantum)
+    step = _QUANTA.get(places)
+    return _quantize(value, step if step is not None else quantum(places))
 
 
 def divide(a: Decimal, b: Decimal) -> Decimal | None:
@@ -46,18 +52,24 @@ def plain(value: Decimal) -> str:
     return text
 
 
+def _fixed(rounded: Decimal, places: int) -> str:
+    """A value just rounded to `places` (0–6) as plain text: str() writes such a value without an
+    exponent, exactly as format(…, "f") does, in half its time (explanations write ~28 a record)."""
+    return str(rounded) if 0 <= places <= 6 else format(rounded, "f")
+
+
 def money(value: Decimal | None) -> str:
     """万元 with two places, as published: 10.82."""
     if value is None:
         return "未填报"
-    return format(_quantize(value, _CENT), "f")
+    return str(_quantize(value, _CENT))
 
 
 def percent(value: Decimal | None, places: int = 2) -> str:
     """A rate as a percentage with two places: 0.8385 → 83.85%."""
     if value is None:
         return "无法计算"
-    return format(round_half_up(value * HUNDRED, places), "f") + "%"
+    return _fixed(round_half_up(value * HUNDRED, places), places) + "%"
 
 
 def shown_as(fmt: str):
@@ -75,4 +87,4 @@ def shown_as(fmt: str):
 def number(value: Decimal | None, places: int = 2) -> str:
     if value is None:
         return "—"
-    return format(round_half_up(value, places), "f")
+    return _fixed(round_half_up(value, places), places)

@@ -22,16 +22,7 @@ from .scoring import grade_for, score_leaf, total_score
 
 def compute_metrics(compiled: CompiledRuleset, ns: dict) -> dict[str, Any]:
     """Adds each metric to `ns` in dependency order, rounded where the ruleset says."""
-    values: dict[str, Any] = {}
-    for metric in compiled.metrics:
-        value = metric.expr.run(ns)
-        if metric.round is not None and value is not None:
-            if not isinstance(value, Decimal):
-                raise EvaluationError(f"{metric.expr.where}: metric `{metric.name}` is rounded but gives {value!r}, not a number")
-            value = round_half_up(value, metric.round)
-        ns[metric.name] = value
-        values[metric.name] = value
-    return values
+    return compiled.run_metrics(ns)
 
 
 def evaluate_record(compiled: CompiledRuleset, record: Project | Department, case: Case | None = None,

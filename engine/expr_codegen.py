@@ -57,6 +57,13 @@ def _compare_other(op: str) -> Callable[[Any, Any], bool | None]:
     return other
 
 
+_SMALL = tuple(Decimal(i) for i in range(1024))  # Decimal(int) costs ~0.3 µs; counts are small
+
+
+def _whole(count: int) -> Decimal:
+    return _SMALL[count] if count < 1024 else Decimal(count)
+
+
 def _count(items: Any, keep: Callable[[Any], Any], element: Callable[[Any], Any]) -> Decimal | None:
     """How many items `keep` holds for (each kept element evaluated, as the reference does)."""
     if items is None:
@@ -73,18 +80,33 @@ def _count(items: Any, keep: Callable[[Any], Any], element: Callable[[Any], Any]
             unknown = True
         elif held is not False:
             raise _Slow
-    return None if unknown else Decimal(count)
+    return None if unknown else _whole(count)
+
+
+def _tally(held: list) -> Decimal | None:
+    """How many conditions held: unknown if any was unknown; anything but yes/no/unknown bails."""
+    count, unknown = 0, False
+    for value in held:
+        if value is True:
+            count += 1
+        elif value is None:
+            unknown = True
+        elif value is not False:
+            raise _Slow
+    return None if unknown else _whole(count)
 
 
 _CMP = {"<": ast.Lt, "<=": ast.LtE, ">": ast.Gt, ">=": ast.GtE, "==": ast.Eq, "!=": ast.NotEq}
 _ARITH = {"+": CONTEXT.add, "-": CONTEXT.subtract, "*": CONTEXT.multiply, "/": divide}
 
 
-class _Builder:
+class Builder:
+    """Turns expression nodes into `ast` expressions over `ns`; what they need is bound in `env`."""
+
     def __init__(self) -> None:
         self.env: dict[str, Any] = {"_D": Decimal, "_S": str, "_bail": _bail, "_nn": _numbers_or_none,
                                     "_Exception": Exception, "_bool": bool, "_list": list, "_str": str,
-                                    "_len": len, "_abs": abs, "_count": _count}
+                                    "_len": len, "_abs": abs, "_count": _count, "_tally": _tally, "_whole": _whole}
         self._ids = itertools.count()
         self.bound: dict[str, str] = {}  # a count's variable → the lambda parameter holding it
         self.fallbacks = 0
@@ -153,6 +175,13 @@ class _Builder:
                 self.bound[node.var] = saved
         if self.fallbacks != fallbacks:
             return None
+        if isinstance(node.element, n.Name) and node.element.path == (node.var,):
+            # the element is the item itself (nothing to evaluate): [<condition> for var in items]
+            items = self.temp()
+            held = ast.ListComp(keep, [ast.comprehension(ast.Name(var, ast.Store()), _load(items), [], 0)])
+            return ast.IfExp(_is_class(_walrus(items, self.expr(node.iterable)), "_list"), _call("_tally", held),
+                             ast.IfExp(_is_none(_load(items)), ast.Constant(None), _call("_bail")))
+
         def function(body: ast.expr) -> ast.expr:
             return ast.Lambda(ast.arguments(posonlyargs=[], args=[ast.arg(var)], vararg=None, kwonlyargs=[],
                                             kw_defaults=[], kwarg=None, defaults=[]), body)
@@ -189,11 +218,29 @@ class _Builder:
         return self.guarded(node.operand, lambda t: ast.BinOp(t, ast.Mult(), ast.Constant(sign)))
 
     def binary(self, node: n.Binary) -> ast.expr:
-        a, b = self.temp(), self.temp()
-        both = ast.BinOp(_is_class(_walrus(a, self.expr(node.left)), "_D"), ast.BitAnd(),
-                         _is_class(_walrus(b, self.expr(node.right)), "_D"))
-        op = ast.Call(self.bind(_ARITH[node.op]), [_load(a), _load(b)], [])
-        return ast.IfExp(both, op, _call("_nn", _load(a), _load(b)))
+        both, a, b = self.numbers(node.left, node.right)
+        if node.op == "/":
+            # divide() inline: unknown over a zero divisor (its InvalidOperation case, 0/0, is one)
+            op = ast.IfExp(ast.Compare(b, [ast.Eq()], [ast.Constant(0)]), ast.Constant(None),
+                           ast.Call(self.bind(CONTEXT.divide), [a, b], []))
+        else:
+            op = ast.Call(self.bind(_ARITH[node.op]), [a, b], [])
+        return ast.IfExp(both, op, _call("_nn", a, b))
+
+    def numbers(self, left: n.Node, right: n.Node) -> tuple[ast.expr, ast.expr, ast.expr]:
+        """A test that both operands are Decimals, and how to read each after it: a temporary
+        assigned in the test, or for a Decimal literal its bound constant (nothing to test)."""
+        tests, loads = [], []
+        for side in (left, right):
+            if isinstance(side, n.Const) and side.value.__class__ is Decimal:
+                loads.append(self.bind(side.value))
+            else:
+                t = self.temp()
+                tests.append(_is_class(_walrus(t, self.expr(side)), "_D"))
+                loads.append(_load(t))
+        if not tests:
+            return ast.Constant(True), loads[0], loads[1]
+        return (tests[0] if len(tests) == 1 else ast.BinOp(tests[0], ast.BitAnd(), tests[1])), loads[0], loads[1]
 
     def compare(self, node: n.Compare) -> ast.expr:
         right = node.right
@@ -204,11 +251,9 @@ class _Builder:
             other = ast.Call(self.bind(_compare_other(node.op)), [_load(a), text], [])
             return ast.IfExp(_is_class(_walrus(a, self.expr(node.left)), "_S"),
                              ast.Compare(_load(a), [_CMP[node.op]()], [text]), other)
-        a, b = self.temp(), self.temp()
-        both = ast.BinOp(_is_class(_walrus(a, self.expr(node.left)), "_D"), ast.BitAnd(),
-                         _is_class(_walrus(b, self.expr(node.right)), "_D"))
-        test = ast.Compare(_load(a), [_CMP[node.op]()], [_load(b)])
-        other = ast.Call(self.bind(_compare_other(node.op)), [_load(a), _load(b)], [])
+        both, a, b = self.numbers(node.left, right)
+        test = ast.Compare(a, [_CMP[node.op]()], [b])
+        other = ast.Call(self.bind(_compare_other(node.op)), [a, b], [])
         return ast.IfExp(both, test, other)
 
     def boolop(self, node: n.BoolOp) -> ast.expr:
@@ -237,7 +282,7 @@ class _Builder:
         t = self.temp()
         text_or_list = ast.BoolOp(ast.Or(), [_is_class(_load(t), "_list"), _is_class(_load(t), "_str")])
         return ast.IfExp(_is_none(_walrus(t, self.expr(node.args[0]))), ast.Constant(None),
-                         ast.IfExp(text_or_list, _call("_D", _call("_len", _load(t))), _call("_bail")))
+                         ast.IfExp(text_or_list, _call("_whole", _call("_len", _load(t))), _call("_bail")))
 
 
 def _load(name: str) -> ast.Name:
@@ -274,7 +319,7 @@ def compile_fast(node: n.Node, reference: Closure | None = None) -> Closure:
 
 
 def _generate(node: n.Node, reference: Closure) -> Closure:
-    builder = _Builder()
+    builder = Builder()
     body = builder.expr(node)
     builder.env["_reference"] = reference
     # def run(ns):

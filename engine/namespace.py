@@ -89,7 +89,10 @@ def _plain(value: Any) -> Any:
 # ---- the same conversion, planned once per model class from its annotations ---------------
 # Walking every value of a record with isinstance tests cost ~1.5 µs a value, most of a native
 # evaluation. Fields whose type already is what expressions see (Decimal, str, bool, Literal of
-# text, None) are copied as they are; only the others are converted, with `_plain`'s rules.
+# text, None) are taken as they are; only the others are converted, with `_plain`'s rules.
+# A nested model whose fields all are such values (a budget, an indicator row) is not copied at
+# all: its frozen instance's `__dict__` is the dict expressions read. Nothing writes to nested
+# dicts (evaluation only adds metrics and loop variables to the top level, which is always new).
 
 _PLAIN_TYPES = (Decimal, str, bool, type(None))
 
@@ -115,29 +118,48 @@ def _field_converter(annotation: Any):
         if _is_plain(item):
             return list
         if isinstance(item, type) and issubclass(item, BaseModel):
-            convert = _converter(item)
+            convert = _converter(item, shared=True)
+            if convert is _own_dict:  # pydantic validated every element as an `item`
+                return lambda values: [v.__dict__ for v in values]
             return lambda values: [convert(v) for v in values]
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        convert = _converter(annotation)
+        convert = _converter(annotation, shared=True)
+        if convert is _own_dict:
+            return lambda value: value.__dict__ if type(value) is annotation else _plain(value)
         return lambda value: convert(value) if type(value) is annotation else _plain(value)
     return _plain
 
 
 @lru_cache(maxsize=None)
-def _converter(model: type[BaseModel], names: frozenset[str] | None = None):
-    """Converts a `model` instance to a dict of its fields (only those in `names`, if given)."""
+def _converter(model: type[BaseModel], names: frozenset[str] | None = None, shared: bool = False):
+    """Converts a `model` instance to a dict of its fields (only those in `names`, if given).
+
+    `shared`: the dict may be the instance's own (a nested, read-only value; see above)."""
     hints = typing.get_type_hints(model, include_extras=True)
     fields = [(name, _field_converter(hints[name])) for name in model.model_fields if names is None or name in names]
 
     if names is None and all(conv is None for _, conv in fields):
-        # every field is already what expressions see (an indicator row): copy them in one go
-        return lambda value: value.__dict__.copy()  # pydantic keeps exactly the field values there
+        # every field is already what expressions see (an indicator row): pydantic keeps exactly
+        # the field values in `__dict__`, and a frozen model never changes them
+        if shared and model.model_config.get("frozen") and model.model_config.get("extra") == "forbid":
+            return _own_dict
+        return lambda value: value.__dict__.copy()
+
+    taken = [name for name, conv in fields if conv is None]
+    converted = [(name, conv) for name, conv in fields if conv is not None]
 
     def convert(value: BaseModel) -> dict[str, Any]:
         values = value.__dict__
-        return {name: values[name] if conv is None else (None if values[name] is None else conv(values[name]))
-                for name, conv in fields}
+        out = {name: values[name] for name in taken}
+        for name, conv in converted:
+            field_value = values[name]
+            out[name] = None if field_value is None else conv(field_value)
+        return out
     return convert
+
+
+def _own_dict(value: BaseModel) -> dict[str, Any]:
+    return value.__dict__
 
 
 def record_namespace(record: Project | Department, case: Case | None = None,

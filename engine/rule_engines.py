@@ -14,7 +14,7 @@ from functools import lru_cache
 from decimal import Decimal
 from typing import Any
 
-from .compiler import CompiledRuleset, Rule
+from .compiler import CompiledRuleset
 from .durable_json import Operands, Scale, build_scales, scale_literals, to_condition
 from .errors import EngineError, EvaluationError
 from .expr_native import comparable, compile_node
@@ -22,32 +22,14 @@ from .expr_native import comparable, compile_node
 SENTINEL = "jixiao_seen"
 
 
-def _yes_no(rule: Rule, value: Any) -> bool | None:
-    if value is None or isinstance(value, bool):
-        return value
-    raise EvaluationError(f"{rule.expr.where}: condition `{rule.expr.node.text}` gives {value!r}, not yes/no")
-
-
 class NativeEngine:
-    """Evaluates the compiled closures directly: thread-safe, no state between records."""
+    """Runs the ruleset's generated rule function (ruleset_codegen): thread-safe, no state
+    between records."""
 
     name = "native"
 
     def fire(self, compiled: CompiledRuleset, ns: dict) -> set[str]:
-        fired = set()
-        previous = None
-        for rule in compiled.rules:
-            if rule.negates is not None:
-                # the Kleene negation of the rule just decided (a check's fail half): not evaluated twice
-                value = None if previous is None else not previous
-            else:
-                value = rule.expr.run(ns)
-                if value is not None and value.__class__ is not bool:
-                    _yes_no(rule, value)  # raises
-            if value is True:
-                fired.add(rule.id)
-            previous = value
-        return fired
+        return compiled.run_rules(ns)
 
 
 @dataclass
