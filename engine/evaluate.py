@@ -13,11 +13,9 @@ from .decimals import round_half_up
 from .errors import EvaluationError
 from .namespace import path_resolver, record_namespace
 from .records import Case, Department, Project
-from .results import (
-    CaseResult, CheckResult, ExemptionHit, FindingText, IndicatorScore, RecordResult, RulesetRef, VetoHit,
-)
+from .results import CaseResult, RecordResult, RulesetRef
 from .rule_engines import get_engine
-from .scoring import grade_for, score_leaf, total_score
+from .scoring import grade_for, indicator_score, score_leaf, total_score
 
 
 def compute_metrics(compiled: CompiledRuleset, ns: dict) -> dict[str, Any]:
@@ -44,15 +42,14 @@ def evaluate_record(compiled: CompiledRuleset, record: Project | Department, cas
     def text(key: tuple[str, str, str]) -> str:
         return compiled.templates[key].render(render)
 
-    exemptions = [ExemptionHit(id=e.id, name=e.name, scored=e.score, published=e.publish,
-                               reason=text(("exemption", e.id, "reason")))
+    # the result is built as plain fields and validated once, at the end (see scoring's docstring)
+    exemptions = [{"id": e.id, "name": e.name, "scored": e.score, "published": e.publish,
+                   "reason": text(("exemption", e.id, "reason"))}
                   for e in compiled.exemptions if f"exemption:{e.id}" in fired]
-    exempt_from_scoring = any(not e.scored for e in exemptions)
+    exempt_from_scoring = any(not e["scored"] for e in exemptions)
 
     if exempt_from_scoring:
-        indicators = [IndicatorScore(id=leaf.node.id, name=leaf.node.name, path=list(leaf.path), method=leaf.node.method.type,
-                                     max_score=leaf.node.weight, score=None, status="exempt", value=None, detail="免于评价")
-                      for leaf in compiled.leaves()]
+        indicators = [indicator_score(leaf, None, "exempt", None, "免于评价", []) for leaf in compiled.leaves()]
         score, assessable = None, False
     else:
         try:
@@ -64,8 +61,8 @@ def evaluate_record(compiled: CompiledRuleset, record: Project | Department, cas
         if not indicators:  # a ruleset that only checks and suggests (the review rulesets) gives no score
             score = None
 
-    vetoes = [VetoHit(id=v.id, name=v.name, effect=v.effect.type, grade=v.effect.grade, points=v.effect.points,
-                      reason=text(("veto", v.id, "reason")))
+    vetoes = [{"id": v.id, "name": v.name, "effect": v.effect.type, "grade": v.effect.grade, "points": v.effect.points,
+               "reason": text(("veto", v.id, "reason"))}
               for v in compiled.vetoes if f"veto:{v.id}" in fired]
     grade = None
     if not exempt_from_scoring:
@@ -75,12 +72,13 @@ def evaluate_record(compiled: CompiledRuleset, record: Project | Department, cas
     for check in compiled.checks:
         ok = True if f"check.pass:{check.id}" in fired else False if f"check.fail:{check.id}" in fired else None
         message = text(("check", check.id, "message")) if ok is False else (check.name if ok else f"{check.name}：数据未填报，无法核对")
-        checks.append(CheckResult(id=check.id, name=check.name, ok=ok, severity=check.severity, message=message))
+        checks.append({"id": check.id, "name": check.name, "ok": ok, "severity": check.severity, "message": message})
 
     # a record exempt from scoring is not evaluated, so no problem or improvement is suggested for it
-    findings = [] if exempt_from_scoring else [FindingText(id=f.id, category=f.category, severity=f.severity,
-                            problem=text(("finding", f.id, "problem")), improvement=text(("finding", f.id, "improvement")))
-                for f in compiled.findings if f"finding:{f.id}" in fired]
+    findings = [] if exempt_from_scoring else [
+        {"id": f.id, "category": f.category, "severity": f.severity,
+         "problem": text(("finding", f.id, "problem")), "improvement": text(("finding", f.id, "improvement"))}
+        for f in compiled.findings if f"finding:{f.id}" in fired]
 
     if exempt_from_scoring:
         status = "exempt"
@@ -90,28 +88,31 @@ def evaluate_record(compiled: CompiledRuleset, record: Project | Department, cas
         status = "not_assessable"
     else:
         status = "scored"
-    return RecordResult(
-        id=record.id, name=record.name, kind=kind, ruleset=compiled.id, engine=rule_engine.name,
-        score=score, max_score=rs.total, grade=grade, status=status, assessable=assessable,
-        published=all(e.published for e in exemptions),
-        indicators=indicators, vetoes=vetoes, exemptions=exemptions, checks=checks, findings=findings,
-        metrics=metrics,
-    )
+    return _validate_result({
+        "id": record.id, "name": record.name, "kind": kind, "ruleset": compiled.id, "engine": rule_engine.name,
+        "score": score, "max_score": rs.total, "grade": grade, "status": status, "assessable": assessable,
+        "published": all(e["published"] for e in exemptions),
+        "indicators": indicators, "vetoes": vetoes, "exemptions": exemptions, "checks": checks, "findings": findings,
+        "metrics": metrics,
+    })
+
+
+_validate_result = RecordResult.model_validate
 
 
 def _apply_vetoes(compiled: CompiledRuleset, score: Decimal | None, assessable: bool,
-                  vetoes: list[VetoHit]) -> tuple[Decimal | None, str | None]:
+                  vetoes: list[dict]) -> tuple[Decimal | None, str | None]:
     """Deductions first (floor 0), then the grade, then the strictest cap; disqualification last."""
     rs = compiled.ruleset
     for veto in vetoes:
-        if veto.effect == "deduct" and score is not None:
-            score = round_half_up(max(score - veto.points, Decimal(0)), rs.rounding.places)
+        if veto["effect"] == "deduct" and score is not None:
+            score = round_half_up(max(score - veto["points"], Decimal(0)), rs.rounding.places)
     grade = grade_for(compiled, score) if (score is not None and assessable) else None
     order = [g.name for g in rs.grades]
     for veto in vetoes:
-        if veto.effect == "grade_cap" and grade is not None and order.index(grade) < order.index(veto.grade):
-            grade = veto.grade
-    if any(v.effect == "disqualify" for v in vetoes):
+        if veto["effect"] == "grade_cap" and grade is not None and order.index(grade) < order.index(veto["grade"]):
+            grade = veto["grade"]
+    if any(v["effect"] == "disqualify" for v in vetoes):
         grade = rs.disqualified_grade
     return score, grade
 

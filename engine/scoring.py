@@ -2,6 +2,10 @@
 
 Every method returns the points and a short Chinese explanation that cites the figures, so a
 score can always be traced back. Missing data is never 0 unless the ruleset says so.
+
+Scores are plain dicts with the fields of `results.IndicatorScore` / `results.ItemScore`:
+evaluation validates the whole record result once, at the end, which measured a third cheaper
+than validating a model for every row and indicator as it is scored.
 """
 from __future__ import annotations
 
@@ -13,7 +17,6 @@ from typing import Any
 from .compiler import CompiledIndicator, CompiledRuleset
 from .decimals import CONTEXT, divide, number, percent, round_half_up, shown_as
 from .errors import EvaluationError
-from .results import IndicatorScore, ItemScore
 from .ruleset_model import BandsMethod, ConditionMethod, LadderMethod, OwnIndicatorsMethod, RateMethod, Tier
 
 ZERO = Decimal(0)
@@ -27,7 +30,7 @@ class Outcome:
     value: Any
     detail: str
     rejected: bool = False
-    items: list[ItemScore] | None = None
+    items: list[dict] | None = None  # ItemScore fields
     partial: Decimal | None = None  # points of the rows that could be scored, when others cannot
 
 
@@ -130,14 +133,15 @@ def score_own_indicators(leaf: CompiledIndicator, method: OwnIndicatorsMethod, i
     return Outcome(None, None, basis, items=items)
 
 
-def _item(row: dict, share: Decimal, score: Decimal | None, status: str, detail: str) -> ItemScore:
-    return ItemScore(name=row["name"], level1=row["level1"], level2=row.get("level2"), kind=row["kind"],
-                     direction=row.get("direction"), target=row.get("target"), actual=row.get("actual"),
-                     weight=share, score=score, status=status, detail=detail)
+def _item(row: dict, share: Decimal, score: Decimal | None, status: str, detail: str) -> dict:
+    """An ItemScore's fields."""
+    return {"name": row["name"], "level1": row["level1"], "level2": row.get("level2"), "kind": row["kind"],
+            "direction": row.get("direction"), "target": row.get("target"), "actual": row.get("actual"),
+            "weight": share, "score": score, "status": status, "detail": detail}
 
 
 def _score_item(row: dict, share: Decimal, form_weight: Decimal | None, tiers: list[Tier],
-                method: OwnIndicatorsMethod, places: int) -> ItemScore:
+                method: OwnIndicatorsMethod, places: int) -> dict:
     if row["kind"] == "qualitative":
         return _score_qualitative(row, share, form_weight, tiers, method, places)
     target, actual, direction = row.get("target"), row.get("actual"), row.get("direction")
@@ -174,7 +178,7 @@ def _direction_ratio(direction: str, target: Decimal, actual: Decimal) -> tuple[
 
 
 def _score_qualitative(row: dict, share: Decimal, form_weight: Decimal | None, tiers: list[Tier],
-                       method: OwnIndicatorsMethod, places: int) -> ItemScore:
+                       method: OwnIndicatorsMethod, places: int) -> dict:
     tier_name = row.get("tier")
     if not tier_name:
         return _item(row, share, None, "not_assessable", "定性指标未选择评价档次")
@@ -199,7 +203,8 @@ def _score_qualitative(row: dict, share: Decimal, form_weight: Decimal | None, t
 
 # ---- one leaf, with missing-data handling --------------------------------------------------
 
-def score_leaf(compiled: CompiledRuleset, leaf: CompiledIndicator, ns: dict, fired: set[str]) -> IndicatorScore:
+def score_leaf(compiled: CompiledRuleset, leaf: CompiledIndicator, ns: dict, fired: set[str]) -> dict:
+    """An IndicatorScore's fields."""
     method, places = leaf.node.method, compiled.ruleset.rounding.places
     if isinstance(method, ConditionMethod):
         outcome = score_condition(leaf, fired, places)
@@ -219,17 +224,17 @@ def _combine_items(leaf: CompiledIndicator, outcome: Outcome, places: int) -> Ou
     if not items:
         return outcome
     weight = leaf.node.weight
-    scored = [i for i in items if i.status == "scored"]
-    missing = [i for i in items if i.status == "not_assessable"]
-    rejected = [i for i in items if i.status == "rejected"]
-    partial = sum((i.score for i in scored), ZERO)
+    scored = [i for i in items if i["status"] == "scored"]
+    missing = [i for i in items if i["status"] == "not_assessable"]
+    rejected = [i for i in items if i["status"] == "rejected"]
+    partial = sum((i["score"] for i in scored), ZERO)
     if rejected:
         return Outcome(None, None, outcome.detail + f"；{len(rejected)}项自评不予采用", rejected=True, items=items,
                        partial=round_half_up(partial, places))
     if missing and leaf.missing == "rescale":
         if not scored:
             return Outcome(None, None, outcome.detail + "；全部指标数据缺失", items=items)
-        kept = sum((i.weight for i in scored), ZERO)
+        kept = sum((i["weight"] for i in scored), ZERO)
         score = _points(CONTEXT.divide(CONTEXT.multiply(partial, weight), kept), places)
         return Outcome(score, None, outcome.detail + f"；{len(missing)}项数据缺失不计，其余按{number(weight)}分折算", items=items)
     if missing and leaf.missing == "zero":
@@ -240,19 +245,27 @@ def _combine_items(leaf: CompiledIndicator, outcome: Outcome, places: int) -> Ou
     return Outcome(round_half_up(partial, places), None, outcome.detail, items=items)
 
 
-def _apply_missing(leaf: CompiledIndicator, outcome: Outcome, places: int) -> IndicatorScore:
-    node = leaf.node
-    common = dict(id=node.id, name=node.name, path=list(leaf.path), method=node.method.type,
-                  max_score=node.weight, value=outcome.value, items=outcome.items or [], partial=outcome.partial)
+def _apply_missing(leaf: CompiledIndicator, outcome: Outcome, places: int) -> dict:
     if outcome.rejected:
-        return IndicatorScore(score=None, status="rejected", detail=outcome.detail, **common)
-    if outcome.score is not None:
-        return IndicatorScore(score=outcome.score, status="scored", detail=outcome.detail, **common)
-    if leaf.missing == "zero":
-        return IndicatorScore(score=round_half_up(ZERO, places), status="zero", detail=outcome.detail + "，按0分计", **common)
-    if leaf.missing == "rescale":
-        return IndicatorScore(score=None, status="dropped", detail=outcome.detail + "，不计入，总分按其余指标折算", **common)
-    return IndicatorScore(score=None, status="not_assessable", detail=outcome.detail + "，信息不足无法评价", **common)
+        score, status, detail = None, "rejected", outcome.detail
+    elif outcome.score is not None:
+        score, status, detail = outcome.score, "scored", outcome.detail
+    elif leaf.missing == "zero":
+        score, status, detail = round_half_up(ZERO, places), "zero", outcome.detail + "，按0分计"
+    elif leaf.missing == "rescale":
+        score, status, detail = None, "dropped", outcome.detail + "，不计入，总分按其余指标折算"
+    else:
+        score, status, detail = None, "not_assessable", outcome.detail + "，信息不足无法评价"
+    return indicator_score(leaf, score, status, outcome.value, detail, outcome.items or [], outcome.partial)
+
+
+def indicator_score(leaf: CompiledIndicator, score: Decimal | None, status: str, value: Any, detail: str,
+                    items: list[dict], partial: Decimal | None = None) -> dict:
+    """An IndicatorScore's fields."""
+    node = leaf.node
+    return {"id": node.id, "name": node.name, "path": list(leaf.path), "method": node.method.type,
+            "max_score": node.weight, "score": score, "status": status, "value": value, "detail": detail,
+            "partial": partial, "items": items}
 
 
 @dataclass
@@ -262,23 +275,23 @@ class Total:
     detail: str
 
 
-def total_score(compiled: CompiledRuleset, scores: list[IndicatorScore]) -> Total:
-    """Sum of the leaves; dropped leaves rescale the rest to the ruleset's total."""
+def total_score(compiled: CompiledRuleset, scores: list[dict]) -> Total:
+    """Sum of the leaves (IndicatorScore fields); dropped leaves rescale the rest to the ruleset's total."""
     rs = compiled.ruleset
     places = rs.rounding.places
-    partial = sum((s.score if s.score is not None else s.partial or ZERO for s in scores), ZERO)
-    blocked = [s for s in scores if s.status in ("not_assessable", "rejected")]
-    dropped = [s for s in scores if s.status == "dropped"]
+    partial = sum((s["score"] if s["score"] is not None else s["partial"] or ZERO for s in scores), ZERO)
+    blocked = [s for s in scores if s["status"] in ("not_assessable", "rejected")]
+    dropped = [s for s in scores if s["status"] == "dropped"]
     if blocked:
-        names = "、".join(s.name for s in blocked)
+        names = "、".join(s["name"] for s in blocked)
         return Total(round_half_up(partial, places), False, f"{names}无法评价，总分不完整（已得{number(partial)}分）")
     if dropped:
-        kept = rs.total - sum((s.max_score for s in dropped), ZERO)
+        kept = rs.total - sum((s["max_score"] for s in dropped), ZERO)
         if kept <= 0:
             return Total(None, False, "全部指标数据缺失")
         scaled = CONTEXT.divide(CONTEXT.multiply(partial, rs.total), kept)
         return Total(round_half_up(scaled, places), True,
-                     f"{'、'.join(s.name for s in dropped)}数据缺失不计，{number(partial)}÷{number(kept)}×{number(rs.total)}折算")
+                     f"{'、'.join(s['name'] for s in dropped)}数据缺失不计，{number(partial)}÷{number(kept)}×{number(rs.total)}折算")
     return Total(round_half_up(partial, places), True, "")
 
 
