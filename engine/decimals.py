@@ -5,7 +5,8 @@ states. A private context makes results independent of whatever the host program
 """
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
+import functools
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
 
 CONTEXT = Context(prec=28, rounding=ROUND_HALF_UP)
 HUNDRED = Decimal(100)
@@ -18,6 +19,18 @@ HUNDRED = Decimal(100)
 _QUANTA: dict[int, Decimal] = {places: Decimal(1).scaleb(-places) for places in range(9)}
 _CENT = _QUANTA[2]
 _quantize = CONTEXT.quantize
+
+
+def exact(function):
+    """Runs `function` with CONTEXT as the thread's decimal context, so that Python's own
+    operators on Decimals (scoring's sums and differences, a report's totals) do not depend on
+    whatever precision, rounding or traps the host program set: a host at prec=3 scored 10.82
+    as 10.8 before this. Entry points that compute wear it; nesting is harmless (~0.5 µs)."""
+    @functools.wraps(function)
+    def with_context(*args, **kwargs):
+        with localcontext(CONTEXT):
+            return function(*args, **kwargs)
+    return with_context
 
 
 def quantum(places: int) -> Decimal:

@@ -9,10 +9,10 @@ from decimal import Decimal
 from typing import Any
 
 from .compiler import CompiledRuleset
-from .decimals import round_half_up
+from .decimals import exact, round_half_up
 from .errors import EvaluationError
 from .namespace import path_resolver, record_namespace
-from .records import Case, Department, Project
+from .records import Case, Department, Project, record_kind
 from .results import CaseResult, RecordResult, RulesetRef
 from .rule_engines import get_engine
 from .scoring import grade_for, indicator_score, score_leaf, total_score
@@ -23,10 +23,11 @@ def compute_metrics(compiled: CompiledRuleset, ns: dict) -> dict[str, Any]:
     return compiled.run_metrics(ns)
 
 
+@exact
 def evaluate_record(compiled: CompiledRuleset, record: Project | Department, case: Case | None = None,
                     engine: str = "auto") -> RecordResult:
     """Score one department or project."""
-    kind = "department" if isinstance(record, Department) else "project"
+    kind = record_kind(record)
     if compiled.kind not in (kind, "any"):
         raise EvaluationError(f"ruleset {compiled.id} applies to {compiled.kind} records, not to {kind} {record.id}")
     rule_engine = get_engine(engine)

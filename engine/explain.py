@@ -15,7 +15,7 @@ from typing import Any
 
 from . import expr_nodes as n
 from .compiler import CompiledIndicator, CompiledRuleset
-from .decimals import number, percent, round_half_up, shown_as
+from .decimals import exact, number, percent, round_half_up, shown_as
 from .evaluate import compute_metrics
 from .namespace import lookup_path, record_namespace
 from .records import DIRECTION_SIGNS, Case, Department, Project
@@ -108,6 +108,7 @@ def threshold(leaf: CompiledIndicator) -> str:
     return ""
 
 
+@exact
 def reason_codes(compiled: CompiledRuleset, result: RecordResult) -> list[ReasonCode]:
     """Scored indicators below full marks, most points lost first (ties: the ruleset's order)."""
     leaves = {leaf.node.id: leaf for leaf in compiled.leaves()}
@@ -180,6 +181,7 @@ def _missing(node: n.Node, ns: dict, compiled: CompiledRuleset) -> tuple[str, ..
     return tuple(found)
 
 
+@exact
 def trace_record(compiled: CompiledRuleset, record: Project | Department, result: RecordResult, case: Case,
                  engine: str = "auto") -> RecordTrace:
     """Everything behind one record's result, recomputed from the same namespace."""

@@ -106,7 +106,7 @@ class Builder:
     def __init__(self) -> None:
         self.env: dict[str, Any] = {"_D": Decimal, "_S": str, "_bail": _bail, "_nn": _numbers_or_none,
                                     "_Exception": Exception, "_bool": bool, "_list": list, "_str": str,
-                                    "_len": len, "_abs": abs, "_count": _count, "_tally": _tally, "_whole": _whole}
+                                    "_len": len, "_abs": CONTEXT.abs, "_count": _count, "_tally": _tally, "_whole": _whole}
         self._ids = itertools.count()
         self.bound: dict[str, str] = {}  # a count's variable → the lambda parameter holding it
         self.fallbacks = 0
@@ -194,9 +194,14 @@ class Builder:
         else:
             code = ast.Subscript(_load("ns"), ast.Constant(head), ast.Load())
         for part in rest:
-            t = self.temp()
-            # None if (t := code) is None else t.get(part)  (anything but a dict has no .get: bail)
-            code = ast.IfExp(_is_none(_walrus(t, code)), ast.Constant(None),
+            # None if (t := code) is None else t.get(part)  (anything but a dict has no .get: bail);
+            # a local (a count's variable) is read twice instead of held in a temporary
+            if isinstance(code, ast.Name):
+                held, t = code, code.id
+            else:
+                t = self.temp()
+                held = _walrus(t, code)
+            code = ast.IfExp(_is_none(held), ast.Constant(None),
                              ast.Call(ast.Attribute(_load(t), "get", ast.Load()), [ast.Constant(part)], []))
         return code
 
@@ -214,8 +219,8 @@ class Builder:
             return ast.IfExp(_is(value, False), ast.Constant(True),
                              ast.IfExp(_is(_load(t), True), ast.Constant(False),
                                        ast.IfExp(_is_none(_load(t)), ast.Constant(None), _call("_bail"))))
-        sign = -1 if node.op == "-" else 1
-        return self.guarded(node.operand, lambda t: ast.BinOp(t, ast.Mult(), ast.Constant(sign)))
+        sign = self.bind(Decimal(-1 if node.op == "-" else 1))
+        return self.guarded(node.operand, lambda t: ast.Call(self.bind(CONTEXT.multiply), [t, sign], []))
 
     def binary(self, node: n.Binary) -> ast.expr:
         both, a, b = self.numbers(node.left, node.right)

@@ -132,11 +132,11 @@ def _compile_unary(node: n.Unary) -> Closure:
             value = _truth(node, operand(ns))
             return None if value is None else not value
         return negate
-    sign = -1 if node.op == "-" else 1
+    sign = Decimal(-1 if node.op == "-" else 1)
 
     def signed(ns: Namespace) -> Decimal | None:
         value = _number(node, operand(ns))
-        return None if value is None else value * sign
+        return None if value is None else CONTEXT.multiply(value, sign)  # -0 stays -0, as in x * -1
     return signed
 
 
@@ -248,7 +248,7 @@ def _compile_call(node: n.Call) -> Closure:
     if func == "abs":
         def absolute(ns: Namespace) -> Decimal | None:
             value = _number(node, args[0](ns))
-            return None if value is None else abs(value)
+            return None if value is None else CONTEXT.abs(value)
         return absolute
     if func in ("min", "max"):
         pick = min if func == "min" else max

@@ -187,3 +187,12 @@ class Case(Model):
             if project.id == project_id:
                 return project
         raise KeyError(project_id)
+
+
+def record_kind(record: Project | Department) -> str:
+    """"department" or "project". isinstance on a pydantic model class runs its metaclass's
+    Python-level check (~0.1 µs); the exact class, the usual case, is tested first."""
+    cls = record.__class__
+    if cls is Project:
+        return "project"
+    return "department" if cls is Department or isinstance(record, Department) else "project"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .compiler import CompiledRuleset
-from .decimals import money, number, percent
+from .decimals import exact, money, number, percent
 from .explain import reason_codes
 from .records import Case
 from .results import CaseResult, RecordResult
@@ -22,6 +22,7 @@ from .report_model import Block, BulletList, Paragraph, Report, Section, Table  
 from .rollup import RolledFinding, ranked, roll_up
 
 
+@exact
 def build_report(case: Case, result: CaseResult, public: bool = False, rulesets: Rulesets | None = None,
                  review: CaseResult | None = None) -> Report:
     """The draft for `case` scored as `result`; `public` leaves out what may not be published.

@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from .compiler import CompiledRuleset
-from .decimals import CONTEXT
+from .decimals import CONTEXT, exact
 from .errors import Problem, RulesetError
 from .namespace import path_resolver, record_namespace
 from .records import Case, Project
@@ -108,6 +108,7 @@ def _rolled(ruleset: CompiledRuleset, finding: Finding, spec: Rollup, hits: list
     )
 
 
+@exact
 def roll_up(case: Case, result: CaseResult, department_rs: CompiledRuleset | None,
             project_rs: CompiledRuleset | None, public: bool = False) -> list[RolledFinding]:
     """The findings of one scored case, project findings of the same kind merged, in rank order."""

@@ -20,6 +20,7 @@ from typing import Any, Callable
 
 from .decimals import CONTEXT, quantum, round_half_up
 from .errors import EvaluationError
+from . import expr_nodes as n
 from .expr_codegen import Builder
 
 MetricsRun = Callable[[dict], dict[str, Any]]
@@ -141,11 +142,56 @@ def _compute(builder: Builder, expr) -> list[ast.stmt]:
 
     `expr.run` (compile_fast's function) gives the reference closure's value or error whenever its
     own inline code gives up, so it is the reference here too."""
-    inline = builder.expr(expr.node)
+    inline = _count_loop(builder, expr.node) or [_assign("_v", builder.expr(expr.node))]
     reference = _call(builder.bind(expr.run), _load("ns"))
-    return [ast.Try(body=[_assign("_v", inline)],
+    return [ast.Try(body=inline,
                     handlers=[ast.ExceptHandler(_load("_Exception"), None, [_assign("_v", reference)])],
                     orelse=[], finalbody=[])]
+
+
+def _count_loop(builder: Builder, node: n.Node) -> list[ast.stmt] | None:
+    """`count(x for x in items if cond)` as a metric (a common one: how many rows are
+    quantitative) written as a plain loop, or None where expr_codegen's form is kept:
+
+        _items = <items>
+        if _items.__class__ is list:
+            _n, _unknown = 0, False
+            for <x> in _items:
+                _h = <cond>
+                if _h is True: _n += 1
+                elif _h is None: _unknown = True
+                elif _h is not False: _bail()   (anything but yes/no/unknown: the reference decides)
+            _v = None if _unknown else _whole(_n)
+        elif _items is None: _v = None
+        else: _bail()
+    """
+    if not (isinstance(node, n.Aggregate) and node.func == "count" and isinstance(node.element, n.Name)
+            and node.element.path == (node.var,)):
+        return None
+    var, fallbacks = builder.temp(), builder.fallbacks
+    saved = builder.bound.get(node.var)
+    builder.bound[node.var] = var
+    try:
+        held = builder.expr(node.condition) if node.condition is not None else ast.Constant(True)
+    finally:
+        if saved is None:
+            builder.bound.pop(node.var)
+        else:
+            builder.bound[node.var] = saved
+    if builder.fallbacks != fallbacks:  # a reference closure inside would look the variable up in ns
+        return None
+    bail = ast.Expr(_call(_load("_bail")))
+    loop = ast.For(ast.Name(var, ast.Store()), _load("_items"), [
+        _assign("_h", held),
+        ast.If(_is(_load("_h"), True), [ast.AugAssign(ast.Name("_n", ast.Store()), ast.Add(), ast.Constant(1))],
+               [ast.If(_is(_load("_h"), None), [_assign("_unknown", ast.Constant(True))],
+                       [ast.If(ast.Compare(_load("_h"), [ast.IsNot()], [ast.Constant(False)]), [bail], [])])])],
+        [], None)
+    counted = [_assign("_n", ast.Constant(0)), _assign("_unknown", ast.Constant(False)), loop,
+               _assign("_v", ast.IfExp(_load("_unknown"), ast.Constant(None), _call(_load("_whole"), _load("_n"))))]
+    return [_assign("_items", builder.expr(node.iterable)),
+            ast.If(_class_is(_load("_items"), "_list"), counted,
+                   [ast.If(_is(_load("_items"), None), [_assign("_v", ast.Constant(None))], [bail])])]
 
 
 def _function(builder: Builder, body: list[ast.stmt], name: str):

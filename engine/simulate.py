@@ -14,7 +14,7 @@ from tabulate import tabulate
 
 from .cases import input_paths, load_case
 from .compiler import CompiledRuleset
-from .decimals import number
+from .decimals import CONTEXT, number
 from .errors import JixiaoError, Problem, RulesetError
 from .evaluate import evaluate_record
 from .results import RecordResult
@@ -35,7 +35,7 @@ class Row:
     def delta(self) -> Decimal | None:
         if self.base.score is None or self.candidate.score is None:
             return None
-        return self.candidate.score - self.base.score
+        return CONTEXT.subtract(self.candidate.score, self.base.score)
 
     def marks(self, result: RecordResult) -> tuple[tuple[str, ...], tuple[str, ...]]:
         return tuple(sorted(v.id for v in result.vetoes)), tuple(sorted(e.id for e in result.exemptions))

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..cases import case_from_data
+from ..decimals import exact
 from ..errors import CaseError, Location, Problem
 from ..records import Case
 from ..yamlsource import LineMap
@@ -323,6 +324,7 @@ def _info(sheet: SheetReader, lines: CellMap) -> dict:
     return data
 
 
+@exact
 def import_workbooks(paths: list[str | Path], warn: Callable[[str], None] = lambda message: None) -> Case:
     """Read filled workbooks (one 基本信息, at most one 部门整体, any number of project forms and
     项目清单 rows) into one validated case; raises CaseError listing every unreadable cell."""
