@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import ast
 import itertools
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any, Callable
 
 from . import expr_nodes as n
 from .decimals import CONTEXT, divide
 from .expr_native import compile_node
+from .pyast import call, class_is, define, is_, is_none, load, walrus
 
 Closure = Callable[[dict], Any]
 
@@ -65,22 +67,17 @@ def _whole(count: int) -> Decimal:
 
 
 def _count(items: Any, keep: Callable[[Any], Any], element: Callable[[Any], Any]) -> Decimal | None:
-    """How many items `keep` holds for (each kept element evaluated, as the reference does)."""
+    """How many items `keep` holds for (each kept element evaluated, as the reference does: any
+    error, in whatever order it comes, hands the whole expression to the reference)."""
     if items is None:
         return None
     if items.__class__ is not list:
         raise _Slow
-    count, unknown = 0, False
-    for item in items:
-        held = keep(item)
-        if held is True:
+    held = [keep(item) for item in items]
+    for item, value in zip(items, held):
+        if value is True:
             element(item)
-            count += 1
-        elif held is None:
-            unknown = True
-        elif held is not False:
-            raise _Slow
-    return None if unknown else _whole(count)
+    return _tally(held)
 
 
 def _tally(held: list) -> Decimal | None:
@@ -142,7 +139,7 @@ class Builder:
         if isinstance(node, n.Call) and node.func == "coalesce" and node.args:
             return self.coalesce(node)
         if isinstance(node, n.Call) and node.func == "abs" and len(node.args) == 1:
-            return self.guarded(node.args[0], lambda t: _call("_abs", t))
+            return self.guarded(node.args[0], lambda t: call("_abs", t))
         if isinstance(node, n.Call) and node.func == "len" and len(node.args) == 1:
             return self.length(node)
         if isinstance(node, n.Aggregate) and node.func == "count":
@@ -154,7 +151,23 @@ class Builder:
     def fallback(self, node: n.Node) -> ast.expr:
         """No inline form: the reference closure of this subtree, called in place."""
         self.fallbacks += 1
-        return ast.Call(self.bind(compile_node(node)), [_load("ns")], [])
+        return ast.Call(self.bind(compile_node(node)), [load("ns")], [])
+
+    @contextmanager
+    def local(self, name: str):
+        """Within: `name` (an aggregate's variable) reads a fresh local, whose name is yielded."""
+        var, saved = self.temp(), self.bound.get(name)
+        self.bound[name] = var
+        try:
+            yield var
+        finally:
+            if saved is None:
+                self.bound.pop(name)
+            else:
+                self.bound[name] = saved
+
+    def condition(self, node: n.Aggregate) -> ast.expr:
+        return self.expr(node.condition) if node.condition is not None else ast.Constant(True)
 
     def count(self, node: n.Aggregate) -> ast.expr | None:
         """`count(x for x in items if cond)` with the variable a local, not a namespace entry.
@@ -162,37 +175,30 @@ class Builder:
         Only when element and condition are wholly inline: a reference closure inside them would
         look the variable up in the namespace.
         """
-        var, fallbacks = self.temp(), self.fallbacks
-        saved = self.bound.get(node.var)
-        self.bound[node.var] = var
-        try:
-            keep = self.expr(node.condition) if node.condition is not None else ast.Constant(True)
+        fallbacks = self.fallbacks
+        with self.local(node.var) as var:
+            keep = self.condition(node)
             element = self.expr(node.element)
-        finally:
-            if saved is None:
-                self.bound.pop(node.var)
-            else:
-                self.bound[node.var] = saved
         if self.fallbacks != fallbacks:
             return None
-        if isinstance(node.element, n.Name) and node.element.path == (node.var,):
+        if counts_items(node):
             # the element is the item itself (nothing to evaluate): [<condition> for var in items]
             items = self.temp()
-            held = ast.ListComp(keep, [ast.comprehension(ast.Name(var, ast.Store()), _load(items), [], 0)])
-            return ast.IfExp(_is_class(_walrus(items, self.expr(node.iterable)), "_list"), _call("_tally", held),
-                             ast.IfExp(_is_none(_load(items)), ast.Constant(None), _call("_bail")))
+            held = ast.ListComp(keep, [ast.comprehension(ast.Name(var, ast.Store()), load(items), [], 0)])
+            return ast.IfExp(class_is(walrus(items, self.expr(node.iterable)), "_list"), call("_tally", held),
+                             ast.IfExp(is_none(load(items)), ast.Constant(None), call("_bail")))
 
         def function(body: ast.expr) -> ast.expr:
             return ast.Lambda(ast.arguments(posonlyargs=[], args=[ast.arg(var)], vararg=None, kwonlyargs=[],
                                             kw_defaults=[], kwarg=None, defaults=[]), body)
-        return _call("_count", self.expr(node.iterable), function(keep), function(element))
+        return call("_count", self.expr(node.iterable), function(keep), function(element))
 
     def name(self, node: n.Name) -> ast.expr:
         head, *rest = node.path
         if head in self.bound:  # a count's variable
-            code: ast.expr = _load(self.bound[head])
+            code: ast.expr = load(self.bound[head])
         else:
-            code = ast.Subscript(_load("ns"), ast.Constant(head), ast.Load())
+            code = ast.Subscript(load("ns"), ast.Constant(head), ast.Load())
         for part in rest:
             # None if (t := code) is None else t.get(part)  (anything but a dict has no .get: bail);
             # a local (a count's variable) is read twice instead of held in a temporary
@@ -200,25 +206,25 @@ class Builder:
                 held, t = code, code.id
             else:
                 t = self.temp()
-                held = _walrus(t, code)
-            code = ast.IfExp(_is_none(held), ast.Constant(None),
-                             ast.Call(ast.Attribute(_load(t), "get", ast.Load()), [ast.Constant(part)], []))
+                held = walrus(t, code)
+            code = ast.IfExp(is_none(held), ast.Constant(None),
+                             ast.Call(ast.Attribute(load(t), "get", ast.Load()), [ast.Constant(part)], []))
         return code
 
     def guarded(self, operand: n.Node, apply) -> ast.expr:
         """None for unknown; `apply(t)` for a Decimal; the reference for anything else."""
         t = self.temp()
-        return ast.IfExp(_is_none(_walrus(t, self.expr(operand))), ast.Constant(None),
-                         ast.IfExp(_is_class(_load(t), "_D"), apply(_load(t)), _call("_bail")))
+        return ast.IfExp(is_none(walrus(t, self.expr(operand))), ast.Constant(None),
+                         ast.IfExp(class_is(load(t), "_D"), apply(load(t)), call("_bail")))
 
     def unary(self, node: n.Unary) -> ast.expr:
         if node.op == "not":
             t = self.temp()
             # True if t is False else False if t is True else None if t is None else bail
-            value = _walrus(t, self.expr(node.operand))
-            return ast.IfExp(_is(value, False), ast.Constant(True),
-                             ast.IfExp(_is(_load(t), True), ast.Constant(False),
-                                       ast.IfExp(_is_none(_load(t)), ast.Constant(None), _call("_bail"))))
+            value = walrus(t, self.expr(node.operand))
+            return ast.IfExp(is_(value, False), ast.Constant(True),
+                             ast.IfExp(is_(load(t), True), ast.Constant(False),
+                                       ast.IfExp(is_none(load(t)), ast.Constant(None), call("_bail"))))
         sign = self.bind(Decimal(-1 if node.op == "-" else 1))
         return self.guarded(node.operand, lambda t: ast.Call(self.bind(CONTEXT.multiply), [t, sign], []))
 
@@ -230,7 +236,7 @@ class Builder:
                            ast.Call(self.bind(CONTEXT.divide), [a, b], []))
         else:
             op = ast.Call(self.bind(_ARITH[node.op]), [a, b], [])
-        return ast.IfExp(both, op, _call("_nn", a, b))
+        return ast.IfExp(both, op, call("_nn", a, b))
 
     def numbers(self, left: n.Node, right: n.Node) -> tuple[ast.expr, ast.expr, ast.expr]:
         """A test that both operands are Decimals, and how to read each after it: a temporary
@@ -241,8 +247,8 @@ class Builder:
                 loads.append(self.bind(side.value))
             else:
                 t = self.temp()
-                tests.append(_is_class(_walrus(t, self.expr(side)), "_D"))
-                loads.append(_load(t))
+                tests.append(class_is(walrus(t, self.expr(side)), "_D"))
+                loads.append(load(t))
         if not tests:
             return ast.Constant(True), loads[0], loads[1]
         return (tests[0] if len(tests) == 1 else ast.BinOp(tests[0], ast.BitAnd(), tests[1])), loads[0], loads[1]
@@ -253,9 +259,9 @@ class Builder:
             # text against a text literal (`i.kind == "quantitative"`): inline when the left is text
             a = self.temp()
             text = ast.Constant(right.value)
-            other = ast.Call(self.bind(_compare_other(node.op)), [_load(a), text], [])
-            return ast.IfExp(_is_class(_walrus(a, self.expr(node.left)), "_S"),
-                             ast.Compare(_load(a), [_CMP[node.op]()], [text]), other)
+            other = ast.Call(self.bind(_compare_other(node.op)), [load(a), text], [])
+            return ast.IfExp(class_is(walrus(a, self.expr(node.left)), "_S"),
+                             ast.Compare(load(a), [_CMP[node.op]()], [text]), other)
         both, a, b = self.numbers(node.left, right)
         test = ast.Compare(a, [_CMP[node.op]()], [b])
         other = ast.Call(self.bind(_compare_other(node.op)), [a, b], [])
@@ -266,52 +272,46 @@ class Builder:
         decisive = node.op == "or"
         temps = [self.temp() for _ in node.values]
         # after every part: None if any part was unknown, else the non-decisive value
-        code: ast.expr = ast.IfExp(ast.BoolOp(ast.Or(), [_is_none(_load(t)) for t in temps]) if len(temps) > 1
-                                   else _is_none(_load(temps[0])),
+        code: ast.expr = ast.IfExp(ast.BoolOp(ast.Or(), [is_none(load(t)) for t in temps]) if len(temps) > 1
+                                   else is_none(load(temps[0])),
                                    ast.Constant(None), ast.Constant(not decisive))
         for part, t in reversed(list(zip(node.values, temps))):
-            settled = ast.BoolOp(ast.Or(), [_is(_load(t), not decisive), _is_none(_load(t))])
-            code = ast.IfExp(_is(_walrus(t, self.expr(part)), decisive), ast.Constant(decisive),
-                             ast.IfExp(settled, code, _call("_bail")))
+            settled = ast.BoolOp(ast.Or(), [is_(load(t), not decisive), is_none(load(t))])
+            code = ast.IfExp(is_(walrus(t, self.expr(part)), decisive), ast.Constant(decisive),
+                             ast.IfExp(settled, code, call("_bail")))
         return code
 
     def coalesce(self, node: n.Call) -> ast.expr:
         code: ast.expr = ast.Constant(None)
         for arg in reversed(node.args):
             t = self.temp()
-            code = ast.IfExp(ast.Compare(_walrus(t, self.expr(arg)), [ast.IsNot()], [ast.Constant(None)]),
-                             _load(t), code)
+            code = ast.IfExp(ast.Compare(walrus(t, self.expr(arg)), [ast.IsNot()], [ast.Constant(None)]),
+                             load(t), code)
         return code
 
     def length(self, node: n.Call) -> ast.expr:
         t = self.temp()
-        text_or_list = ast.BoolOp(ast.Or(), [_is_class(_load(t), "_list"), _is_class(_load(t), "_str")])
-        return ast.IfExp(_is_none(_walrus(t, self.expr(node.args[0]))), ast.Constant(None),
-                         ast.IfExp(text_or_list, _call("_whole", _call("_len", _load(t))), _call("_bail")))
+        text_or_list = ast.BoolOp(ast.Or(), [class_is(load(t), "_list"), class_is(load(t), "_str")])
+        return ast.IfExp(is_none(walrus(t, self.expr(node.args[0]))), ast.Constant(None),
+                         ast.IfExp(text_or_list, call("_whole", call("_len", load(t))), call("_bail")))
 
 
-def _load(name: str) -> ast.Name:
-    return ast.Name(name, ast.Load())
+def counts_items(node: n.Node) -> bool:
+    """`count(x for x in items if …)`: the element is the item itself, nothing to evaluate."""
+    return (isinstance(node, n.Aggregate) and node.func == "count" and isinstance(node.element, n.Name)
+            and node.element.path == (node.var,))
 
 
-def _walrus(name: str, value: ast.expr) -> ast.expr:
-    return ast.NamedExpr(ast.Name(name, ast.Store()), value)
 
 
-def _is(value: ast.expr, constant: Any) -> ast.expr:
-    return ast.Compare(value, [ast.Is()], [ast.Constant(constant)])
 
 
-def _is_none(value: ast.expr) -> ast.expr:
-    return _is(value, None)
 
 
-def _is_class(value: ast.expr, cls: str) -> ast.expr:
-    return ast.Compare(ast.Attribute(value, "__class__", ast.Load()), [ast.Is()], [_load(cls)])
 
 
-def _call(func: str, *args: ast.expr) -> ast.expr:
-    return ast.Call(_load(func), list(args), [])
+
+
 
 
 def compile_fast(node: n.Node, reference: Closure | None = None) -> Closure:
@@ -331,17 +331,7 @@ def _generate(node: n.Node, reference: Closure) -> Closure:
     #     try: return <body>
     #     except Exception: pass
     #     return _reference(ns)
-    function = ast.FunctionDef(
-        name="run",
-        args=ast.arguments(posonlyargs=[], args=[ast.arg("ns")], vararg=None, kwonlyargs=[], kw_defaults=[],
-                           kwarg=None, defaults=[]),
-        body=[ast.Try(body=[ast.Return(body)],
-                      handlers=[ast.ExceptHandler(_load("_Exception"), None, [ast.Pass()])],
-                      orelse=[], finalbody=[]),
-              ast.Return(ast.Call(_load("_reference"), [_load("ns")], []))],
-        decorator_list=[], returns=None, type_comment=None)
-    module = ast.fix_missing_locations(ast.Module([function], type_ignores=[]))
-    code = compile(module, f"<jixiao expression {node.text[:60]!r}>", "exec")
-    env = builder.env
-    exec(code, env)  # our generated AST (see the module docstring): defines `run` in env
-    return env["run"]
+    statements = [ast.Try(body=[ast.Return(body)], handlers=[ast.ExceptHandler(load("_Exception"), None, [ast.Pass()])],
+                          orelse=[], finalbody=[]),
+                  ast.Return(call("_reference", load("ns")))]
+    return define("run", ["ns"], statements, builder.env, f"<jixiao expression {node.text[:60]!r}>")

@@ -15,6 +15,7 @@ from typing import Any, Union
 
 from pydantic import BaseModel
 
+from .pyast import assign, call, class_is, define, is_none, load, walrus
 from .records import Case, CaseMeta, Department, Project, record_kind
 
 VALUE = "value"
@@ -158,40 +159,29 @@ def _generated_converter(model_name: str, fields: list[tuple[str, Any]]):
     bound names."""
     env: dict[str, Any] = {}
     keys, values = [], []
-    d = ast.Name("d", ast.Load())
     for index, (name, conv) in enumerate(fields):
-        item = ast.Subscript(d, ast.Constant(name), ast.Load())
+        item = ast.Subscript(load("d"), ast.Constant(name), ast.Load())
         if conv is not None:
             # None if (_v := d[name]) is None else <converted _v>
-            held = ast.NamedExpr(ast.Name("_v", ast.Store()), item)
-            item = ast.IfExp(ast.Compare(held, [ast.Is()], [ast.Constant(None)]), ast.Constant(None),
-                             _converted(conv, f"_c{index}", env))
+            item = ast.IfExp(is_none(walrus("_v", item)), ast.Constant(None), _converted(conv, f"_c{index}", env))
         keys.append(ast.Constant(name))
         values.append(item)
-    body = [ast.Assign([ast.Name("d", ast.Store())], ast.Attribute(ast.Name("value", ast.Load()), "__dict__", ast.Load())),
-            ast.Return(ast.Dict(keys, values))]
-    function = ast.FunctionDef(
-        name="convert", args=ast.arguments(posonlyargs=[], args=[ast.arg("value")], vararg=None, kwonlyargs=[],
-                                           kw_defaults=[], kwarg=None, defaults=[]),
-        body=body, decorator_list=[], returns=None, type_comment=None)
-    module = ast.fix_missing_locations(ast.Module([function], type_ignores=[]))
-    exec(compile(module, f"<jixiao namespace of {model_name}>", "exec"), env)  # our own ast (docstring)
-    return env["convert"]
+    body = [assign("d", ast.Attribute(load("value"), "__dict__", ast.Load())), ast.Return(ast.Dict(keys, values))]
+    return define("convert", ["value"], body, env, f"<jixiao namespace of {model_name}>")
 
 
 def _converted(conv: Any, name: str, env: dict[str, Any]) -> ast.expr:
     """`_v` converted: `_v.__dict__ if _v.__class__ is M else _plain(_v)` for ("own", M),
     `[i.__dict__ for i in _v]` for ("own list", M), else a call of the converter bound as `name`."""
-    v = ast.Name("_v", ast.Load())
     if isinstance(conv, tuple) and conv[0] == "own":
         env[name], env["_plain"] = conv[1], _plain
-        return ast.IfExp(ast.Compare(ast.Attribute(v, "__class__", ast.Load()), [ast.Is()], [ast.Name(name, ast.Load())]),
-                         ast.Attribute(v, "__dict__", ast.Load()), ast.Call(ast.Name("_plain", ast.Load()), [v], []))
+        return ast.IfExp(class_is(load("_v"), name), ast.Attribute(load("_v"), "__dict__", ast.Load()),
+                         call("_plain", load("_v")))
     if isinstance(conv, tuple):  # "own list"
-        element = ast.Attribute(ast.Name("_i", ast.Load()), "__dict__", ast.Load())
-        return ast.ListComp(element, [ast.comprehension(ast.Name("_i", ast.Store()), v, [], 0)])
+        element = ast.Attribute(load("_i"), "__dict__", ast.Load())
+        return ast.ListComp(element, [ast.comprehension(ast.Name("_i", ast.Store()), load("_v"), [], 0)])
     env[name] = conv
-    return ast.Call(ast.Name(name, ast.Load()), [v], [])
+    return call(name, load("_v"))
 
 
 def _own_dict(value: BaseModel) -> dict[str, Any]:

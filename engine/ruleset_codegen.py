@@ -21,7 +21,8 @@ from typing import Any, Callable
 from .decimals import CONTEXT, quantum, round_half_up
 from .errors import EvaluationError
 from . import expr_nodes as n
-from .expr_codegen import Builder
+from .expr_codegen import Builder, counts_items
+from .pyast import assign, call, class_is, define, is_, load
 
 MetricsRun = Callable[[dict], dict[str, Any]]
 RulesRun = Callable[[dict], set[str]]
@@ -101,39 +102,39 @@ def _metrics_function(metrics: list) -> MetricsRun:
         if metric.round is not None:
             # _v = _v if _v is None else (round_half_up(_v, places) if _v.__class__ is Decimal else rounded(metric, _v))
             # with round_half_up's own quantize call inlined
-            exact = _call(builder.bind(CONTEXT.quantize), _load("_v"), builder.bind(quantum(metric.round)))
-            checked = _call(builder.bind(lambda value, metric=metric: rounded(metric, value)), _load("_v"))
-            body.append(_assign("_v", ast.IfExp(_is(_load("_v"), None), _load("_v"),
-                                                ast.IfExp(_class_is(_load("_v"), "_D"), exact, checked))))
+            exact = call(builder.bind(CONTEXT.quantize), load("_v"), builder.bind(quantum(metric.round)))
+            checked = call(builder.bind(lambda value, metric=metric: rounded(metric, value)), load("_v"))
+            body.append(assign("_v", ast.IfExp(is_(load("_v"), None), load("_v"),
+                                                ast.IfExp(class_is(load("_v"), "_D"), exact, checked))))
         local = f"_m{index}"
-        body.append(_assign(local, _load("_v")))
-        body.append(ast.Assign([ast.Subscript(_load("ns"), ast.Constant(metric.name), ast.Store())], _load(local)))
+        body.append(assign(local, load("_v")))
+        body.append(ast.Assign([ast.Subscript(load("ns"), ast.Constant(metric.name), ast.Store())], load(local)))
         builder.bound[metric.name] = local  # later expressions read the local, not ns
     body.append(ast.Return(ast.Dict([ast.Constant(m.name) for m in metrics],
-                                    [_load(f"_m{i}") for i in range(len(metrics))])))
+                                    [load(f"_m{i}") for i in range(len(metrics))])))
     return _function(builder, body, "metrics")
 
 
 def _rules_function(rules: list) -> RulesRun:
     builder = Builder()
-    add = _load("_add")
-    body: list[ast.stmt] = [_assign("_fired", _call(_load("_set"))),
-                            _assign("_add", ast.Attribute(_load("_fired"), "add", ast.Load()))]
+    add = load("_add")
+    body: list[ast.stmt] = [assign("_fired", call(load("_set"))),
+                            assign("_add", ast.Attribute(load("_fired"), "add", ast.Load()))]
     builder.env["_set"] = set
     for rule in rules:
         if rule.negates is not None:
             # _v = None if _v is None else not _v
-            body.append(_assign("_v", ast.IfExp(_is(_load("_v"), None), ast.Constant(None),
-                                                ast.UnaryOp(ast.Not(), _load("_v")))))
+            body.append(assign("_v", ast.IfExp(is_(load("_v"), None), ast.Constant(None),
+                                                ast.UnaryOp(ast.Not(), load("_v")))))
         else:
             body += _compute(builder, rule.expr)
             # if _v is not True and _v is not False and _v is not None: yes_no(rule, _v)  (raises)
-            odd = ast.BoolOp(ast.And(), [ast.Compare(_load("_v"), [ast.IsNot()], [ast.Constant(c)])
+            odd = ast.BoolOp(ast.And(), [ast.Compare(load("_v"), [ast.IsNot()], [ast.Constant(c)])
                                          for c in (True, False, None)])
-            check = _call(builder.bind(lambda value, rule=rule: yes_no(rule, value)), _load("_v"))
+            check = call(builder.bind(lambda value, rule=rule: yes_no(rule, value)), load("_v"))
             body.append(ast.If(odd, [ast.Expr(check)], []))
-        body.append(ast.If(_is(_load("_v"), True), [ast.Expr(_call(add, ast.Constant(rule.id)))], []))
-    body.append(ast.Return(_load("_fired")))
+        body.append(ast.If(is_(load("_v"), True), [ast.Expr(call(add, ast.Constant(rule.id)))], []))
+    body.append(ast.Return(load("_fired")))
     return _function(builder, body, "rules")
 
 
@@ -142,10 +143,10 @@ def _compute(builder: Builder, expr) -> list[ast.stmt]:
 
     `expr.run` (compile_fast's function) gives the reference closure's value or error whenever its
     own inline code gives up, so it is the reference here too."""
-    inline = _count_loop(builder, expr.node) or [_assign("_v", builder.expr(expr.node))]
-    reference = _call(builder.bind(expr.run), _load("ns"))
+    inline = _count_loop(builder, expr.node) or [assign("_v", builder.expr(expr.node))]
+    reference = call(builder.bind(expr.run), load("ns"))
     return [ast.Try(body=inline,
-                    handlers=[ast.ExceptHandler(_load("_Exception"), None, [_assign("_v", reference)])],
+                    handlers=[ast.ExceptHandler(load("_Exception"), None, [assign("_v", reference)])],
                     orelse=[], finalbody=[])]
 
 
@@ -165,62 +166,26 @@ def _count_loop(builder: Builder, node: n.Node) -> list[ast.stmt] | None:
         elif _items is None: _v = None
         else: _bail()
     """
-    if not (isinstance(node, n.Aggregate) and node.func == "count" and isinstance(node.element, n.Name)
-            and node.element.path == (node.var,)):
+    if not counts_items(node):
         return None
-    var, fallbacks = builder.temp(), builder.fallbacks
-    saved = builder.bound.get(node.var)
-    builder.bound[node.var] = var
-    try:
-        held = builder.expr(node.condition) if node.condition is not None else ast.Constant(True)
-    finally:
-        if saved is None:
-            builder.bound.pop(node.var)
-        else:
-            builder.bound[node.var] = saved
+    fallbacks = builder.fallbacks
+    with builder.local(node.var) as var:
+        held = builder.condition(node)
     if builder.fallbacks != fallbacks:  # a reference closure inside would look the variable up in ns
         return None
-    bail = ast.Expr(_call(_load("_bail")))
-    loop = ast.For(ast.Name(var, ast.Store()), _load("_items"), [
-        _assign("_h", held),
-        ast.If(_is(_load("_h"), True), [ast.AugAssign(ast.Name("_n", ast.Store()), ast.Add(), ast.Constant(1))],
-               [ast.If(_is(_load("_h"), None), [_assign("_unknown", ast.Constant(True))],
-                       [ast.If(ast.Compare(_load("_h"), [ast.IsNot()], [ast.Constant(False)]), [bail], [])])])],
+    bail = ast.Expr(call(load("_bail")))
+    loop = ast.For(ast.Name(var, ast.Store()), load("_items"), [
+        assign("_h", held),
+        ast.If(is_(load("_h"), True), [ast.AugAssign(ast.Name("_n", ast.Store()), ast.Add(), ast.Constant(1))],
+               [ast.If(is_(load("_h"), None), [assign("_unknown", ast.Constant(True))],
+                       [ast.If(ast.Compare(load("_h"), [ast.IsNot()], [ast.Constant(False)]), [bail], [])])])],
         [], None)
-    counted = [_assign("_n", ast.Constant(0)), _assign("_unknown", ast.Constant(False)), loop,
-               _assign("_v", ast.IfExp(_load("_unknown"), ast.Constant(None), _call(_load("_whole"), _load("_n"))))]
-    return [_assign("_items", builder.expr(node.iterable)),
-            ast.If(_class_is(_load("_items"), "_list"), counted,
-                   [ast.If(_is(_load("_items"), None), [_assign("_v", ast.Constant(None))], [bail])])]
+    counted = [assign("_n", ast.Constant(0)), assign("_unknown", ast.Constant(False)), loop,
+               assign("_v", ast.IfExp(load("_unknown"), ast.Constant(None), call(load("_whole"), load("_n"))))]
+    return [assign("_items", builder.expr(node.iterable)),
+            ast.If(class_is(load("_items"), "_list"), counted,
+                   [ast.If(is_(load("_items"), None), [assign("_v", ast.Constant(None))], [bail])])]
 
 
 def _function(builder: Builder, body: list[ast.stmt], name: str):
-    function = ast.FunctionDef(
-        name=name,
-        args=ast.arguments(posonlyargs=[], args=[ast.arg("ns")], vararg=None, kwonlyargs=[], kw_defaults=[],
-                           kwarg=None, defaults=[]),
-        body=body or [ast.Pass()], decorator_list=[], returns=None, type_comment=None)
-    module = ast.fix_missing_locations(ast.Module([function], type_ignores=[]))
-    env = builder.env
-    exec(compile(module, f"<jixiao {name}>", "exec"), env)  # our generated AST (module docstring)
-    return env[name]
-
-
-def _load(name: str) -> ast.Name:
-    return ast.Name(name, ast.Load())
-
-
-def _assign(name: str, value: ast.expr) -> ast.stmt:
-    return ast.Assign([ast.Name(name, ast.Store())], value)
-
-
-def _call(func: ast.expr, *args: ast.expr) -> ast.expr:
-    return ast.Call(func, list(args), [])
-
-
-def _is(value: ast.expr, constant: Any) -> ast.expr:
-    return ast.Compare(value, [ast.Is()], [ast.Constant(constant)])
-
-
-def _class_is(value: ast.expr, cls: str) -> ast.expr:
-    return ast.Compare(ast.Attribute(value, "__class__", ast.Load()), [ast.Is()], [_load(cls)])
+    return define(name, ["ns"], body or [ast.Pass()], builder.env, f"<jixiao {name}>")
