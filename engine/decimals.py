@@ -100,4 +100,6 @@ def shown_as(fmt: str):
 def number(value: Decimal | None, places: int = 2) -> str:
     if value is None:
         return "—"
+    if places == 2:  # nearly every call: scores, weights, amounts
+        return str(_quantize(value, _CENT))
     return _fixed(round_half_up(value, places), places)

@@ -206,16 +206,19 @@ def _score_qualitative(row: dict, share: Decimal, form_weight: Decimal | None, t
 def score_leaf(compiled: CompiledRuleset, leaf: CompiledIndicator, ns: dict, fired: set[str]) -> dict:
     """An IndicatorScore's fields."""
     method, places = leaf.node.method, compiled.ruleset.rounding.places
-    if isinstance(method, ConditionMethod):
-        outcome = score_condition(leaf, fired, places)
-    elif isinstance(method, OwnIndicatorsMethod):
+    kind = type(method)  # the ruleset schema's method models have no subclasses
+    if kind is OwnIndicatorsMethod:
         outcome = score_own_indicators(leaf, method, ns.get("indicators") or [], compiled.ruleset.tiers, places)
         outcome = _combine_items(leaf, outcome, places)
+    elif kind is ConditionMethod:
+        outcome = score_condition(leaf, fired, places)
     else:
         value = _require_number(leaf, leaf.value.run(ns))
-        scorer = {RateMethod: score_rate, LadderMethod: score_ladder, BandsMethod: score_bands}[type(method)]
-        outcome = scorer(leaf, method, value, places)
+        outcome = _VALUE_SCORERS[kind](leaf, method, value, places)
     return _apply_missing(leaf, outcome, places)
+
+
+_VALUE_SCORERS = {RateMethod: score_rate, LadderMethod: score_ladder, BandsMethod: score_bands}
 
 
 def _combine_items(leaf: CompiledIndicator, outcome: Outcome, places: int) -> Outcome:
