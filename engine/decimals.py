@@ -24,8 +24,9 @@ _quantize = CONTEXT.quantize
 def exact(function):
     """Runs `function` with CONTEXT as the thread's decimal context, so that Python's own
     operators on Decimals (scoring's sums and differences, a report's totals) do not depend on
-    whatever precision, rounding or traps the host program set: a host at prec=3 scored 10.82
-    as 10.8 before this. Entry points that compute wear it; nesting is harmless (~0.5 µs)."""
+    whatever precision, rounding or traps the host program set (before this, a host context of
+    3 digits with Inexact trapped made scoring the seed case raise). Entry points that compute
+    wear it; nesting is harmless; it costs about 0.5 µs a call."""
     @functools.wraps(function)
     def with_context(*args, **kwargs):
         with localcontext(CONTEXT):

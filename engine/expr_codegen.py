@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from . import expr_nodes as n
-from .decimals import CONTEXT, divide
+from .decimals import CONTEXT
 from .expr_native import compile_node
 from .pyast import call, class_is, define, is_, is_none, load, walrus
 
@@ -94,7 +94,7 @@ def _tally(held: list) -> Decimal | None:
 
 
 _CMP = {"<": ast.Lt, "<=": ast.LtE, ">": ast.Gt, ">=": ast.GtE, "==": ast.Eq, "!=": ast.NotEq}
-_ARITH = {"+": CONTEXT.add, "-": CONTEXT.subtract, "*": CONTEXT.multiply, "/": divide}
+_ARITH = {"+": CONTEXT.add, "-": CONTEXT.subtract, "*": CONTEXT.multiply}  # "/" is inline: see binary()
 
 
 class Builder:
@@ -300,18 +300,6 @@ def counts_items(node: n.Node) -> bool:
     """`count(x for x in items if …)`: the element is the item itself, nothing to evaluate."""
     return (isinstance(node, n.Aggregate) and node.func == "count" and isinstance(node.element, n.Name)
             and node.element.path == (node.var,))
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def compile_fast(node: n.Node, reference: Closure | None = None) -> Closure:

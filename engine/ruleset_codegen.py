@@ -1,10 +1,11 @@
 """A ruleset's metrics, and its rules, each as one generated function: the native engine's hot path.
 
 `expr_codegen` gives every expression its own function; a record then costs one call per metric
-and per rule, a namespace lookup per metric read, and a Python loop around them, which measured
-at about half the time of deciding a record. Here the expressions of a ruleset are laid out in
-one function body instead, in the order the reference loops (`metrics_each`, `rules_each`) run
-them, with each metric also kept in a local that later expressions read directly.
+and per rule, a namespace lookup per metric read, and a Python loop around them. Here the
+expressions of a ruleset are laid out in one function body instead, in the order the reference
+loops (`metrics_each`, `rules_each`) run them, with each metric also kept in a local that later
+expressions read directly. With the namespace changes of the same work, deciding a generated
+project went from 81.8k to 45.4k instructions (callgrind).
 
 Semantics are the reference loops', by construction: each expression sits in its own
 `try: value = <inline code> / except Exception: value = <its reference closure>(ns)`, exactly as
