@@ -33,6 +33,7 @@ METRICS = [  # (name, expression, places)
     ("f", "a > 1 and t", None),
     ("g", "t", 0),  # rounded: an error unless a number
     ("h", "sum(i.v for i in l) + a", 2),  # a reference closure inside, reading metric `a` from ns
+    ("n", "count(i for i in l if count(j for j in l if j.v > i.v) > 0)", None),  # a count inside a count
     ("k", "count(i for i in l if i.v)", None),  # a number is not yes/no: the reference's error
     ("m", "count(i for i in l)", None),
 ]
