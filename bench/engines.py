@@ -35,12 +35,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine import evaluate_record, load_ruleset  # noqa: E402
-from engine.durable_json import Operands, build_scales, scale_literals, to_condition  # noqa: E402
-from engine.evaluate import compute_metrics  # noqa: E402
-from engine.namespace import record_namespace  # noqa: E402
-from engine.records import Project  # noqa: E402
-from engine.rule_engines import SENTINEL, MARK, durable_available, get_engine  # noqa: E402
+from jixiao import evaluate_record, load_ruleset  # noqa: E402
+from jixiao.engines.durable_json import Operands, build_scales, scale_literals, to_condition  # noqa: E402
+from jixiao.scoring.evaluate import compute_metrics  # noqa: E402
+from jixiao.records.namespace import record_namespace  # noqa: E402
+from jixiao.records.model import Project  # noqa: E402
+from jixiao.engines import durable_available, get_engine  # noqa: E402
+from jixiao.engines.durable import SENTINEL, MARK  # noqa: E402
 
 D = Decimal
 RULESET = "mof-project-selfeval"
@@ -432,7 +433,7 @@ def main() -> int:
 def model_cost(compiled, records, rounds: int) -> float:
     """µs a record to build the result models of an evaluation: its finished results validated
     again from plain dicts (the hand-written function builds none, and no texts either)."""
-    from engine.results import RecordResult
+    from jixiao.scoring.results import RecordResult
 
     dumped = [evaluate_record(compiled, p, None, "native").model_dump() for p in records]
     validate = RecordResult.model_validate

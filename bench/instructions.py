@@ -37,14 +37,14 @@ def run_step(step: str, n: int) -> None:
     sys.path.insert(0, str(HERE))
     from engines import RULESET, generate, hand_decide, hand_evaluate
 
-    from engine import evaluate_record, load_ruleset
-    from engine.namespace import record_namespace
+    from jixiao import evaluate_record, load_ruleset
+    from jixiao.records.namespace import record_namespace
     compiled = load_ruleset(RULESET)
     if step == "whole-no-validation":
-        import engine.evaluate as evaluate
+        import jixiao.scoring.evaluate as evaluate
         evaluate._validate_result = lambda fields: fields
     if step == "whole-no-formats":
-        import engine.scoring as scoring
+        import jixiao.scoring.methods as scoring
         scoring.number = scoring.percent = lambda value, places=2: ""
         scoring.shown_as = lambda fmt: (lambda value: "")
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from engine import evaluate_case, load_case, load_ruleset
-from engine.rule_engines import durable_available
+from jixiao import evaluate_case, load_case, load_ruleset
+from jixiao.engines import durable_available
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "cases" / "lusong-zfw-2024.yaml"

@@ -12,8 +12,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from conftest import SAMPLE, SEED
-from engine.batch import Scorer, Unit, iter_units, run_batch, score_units
-from engine.cli import main
+from jixiao.batch.runner import Scorer, Unit, iter_units, run_batch, score_units
+from jixiao.cli.main import main
 
 
 def project_line(pid: str, final="100", actual="83.85", **extra) -> str:

@@ -5,8 +5,8 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import SEED, write
-from engine import CaseError, load_case
-from engine.cli import main
+from jixiao import CaseError, load_case
+from jixiao.cli.main import main
 
 GOOD = """
 case: {id: t, unit: 测试单位, year: 2024}

@@ -6,7 +6,7 @@ import sys
 from click.testing import CliRunner
 
 from conftest import ENGINES, SAMPLE, SEED, write
-from engine.cli import main
+from jixiao.cli.main import main
 
 
 def run(*args):
@@ -99,7 +99,7 @@ def test_ruleset_expression_error_names_file_line_and_column(tmp_path):
 
 def test_shipped_rulesets_load_outside_the_checkout(tmp_path):
     """After `pip install .` (CI installs non-editable) the rulesets come with the package."""
-    code = ("from engine import load_ruleset; from engine.rulesets import shipped_ids; "
+    code = ("from jixiao import load_ruleset; from jixiao.rulesets.loader import shipped_ids; "
             "ids = shipped_ids(); [load_ruleset(i) for i in ids]; print(' '.join(ids))")
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
     assert {"mof-project-selfeval", "department-overall", "pingan-veto"} <= set(out.stdout.split())

@@ -7,10 +7,10 @@ from decimal import Decimal as D
 
 import pytest
 
-from engine.errors import EvaluationError
-from engine.expr_codegen import compile_fast
-from engine.expr_native import compile_node
-from engine.expr_parser import parse_expression
+from jixiao.core.errors import EvaluationError
+from jixiao.expressions.codegen import compile_fast
+from jixiao.expressions.native import compile_node
+from jixiao.expressions.parser import parse_expression
 
 EXPRESSIONS = [
     "x", "b.final", "b.final.deep", "-x", "+x", "not t", "not x",

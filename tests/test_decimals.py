@@ -6,7 +6,7 @@ from decimal import Decimal as D, InvalidOperation
 
 from hypothesis import given, settings, strategies as st
 
-from engine.decimals import money, number, percent, round_half_up
+from jixiao.core.decimals import money, number, percent, round_half_up
 
 decimals = st.builds(lambda digits, exponent: D(digits).scaleb(exponent),
                      st.integers(-10**15, 10**15), st.integers(-12, 8)) | st.sampled_from(

@@ -8,9 +8,9 @@ from decimal import Decimal as D
 
 import pytest
 
-from engine import EngineError, Project, evaluate_record
-from engine.durable_json import Scale, spread
-from engine.rule_engines import DurableEngine, durable_available, get_engine
+from jixiao import EngineError, Project, evaluate_record
+from jixiao.engines.durable_json import Scale, spread
+from jixiao.engines import DurableEngine, durable_available, get_engine
 
 pytestmark = pytest.mark.skipif(not durable_available(), reason="durable-rules does not import on this Python")
 
@@ -37,8 +37,8 @@ def test_more_records_than_durable_holds_live_sessions(project_rs):
 
 
 def _ns(compiled, record):
-    from engine.evaluate import compute_metrics
-    from engine.namespace import record_namespace
+    from jixiao.scoring.evaluate import compute_metrics
+    from jixiao.records.namespace import record_namespace
     ns = record_namespace(record)
     compute_metrics(compiled, ns)
     return ns

@@ -19,14 +19,14 @@ from openpyxl import load_workbook
 from pydantic import BaseModel
 
 from conftest import SAMPLE, SEED
-from engine import load_case
-from engine.cli import main
-from engine.errors import CaseError
-from engine.excel import import_workbooks, write_template
-from engine.excel import layout as L
-from engine.excel.case_yaml import case_to_yaml
-from engine.excel.reader import _decimal
-from engine.records import Department, Indicator, Project, VetoStatement
+from jixiao import load_case
+from jixiao.cli.main import main
+from jixiao.core.errors import CaseError
+from jixiao.forms import import_workbooks, write_template
+from jixiao.forms import layout as L
+from jixiao.forms.case_yaml import case_to_yaml
+from jixiao.forms.reader import _decimal
+from jixiao.records.model import Department, Indicator, Project, VetoStatement
 
 
 def row_of(ws, label: str) -> int:

@@ -9,9 +9,9 @@ from decimal import Decimal as D
 from click.testing import CliRunner
 
 from conftest import SAMPLE, SEED, by_id
-from engine import evaluate_case, load_case
-from engine.cli import main
-from engine.explain import reason_codes, render_trace, trace_record
+from jixiao import evaluate_case, load_case
+from jixiao.cli.main import main
+from jixiao.scoring.explain import reason_codes, render_trace, trace_record
 
 
 def test_reason_codes_give_points_lost_value_and_threshold(seed_result, project_rs, department_rs):

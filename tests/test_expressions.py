@@ -4,9 +4,9 @@ from decimal import Decimal as D
 
 import pytest
 
-from engine.errors import EvaluationError, ExpressionError, Location
-from engine.expr_native import compile_node
-from engine.expr_parser import parse_expression
+from jixiao.core.errors import EvaluationError, ExpressionError, Location
+from jixiao.expressions.native import compile_node
+from jixiao.expressions.parser import parse_expression
 
 
 def run(text: str, **ns):

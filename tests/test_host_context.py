@@ -11,13 +11,13 @@ from decimal import ROUND_FLOOR, Context, Decimal as D, Inexact, Rounded, localc
 import pytest
 
 from conftest import SAMPLE, SEED
-from engine import evaluate_case, load_case, load_ruleset
-from engine.explain import render_trace, trace_record
-from engine.expr_codegen import compile_fast
-from engine.expr_native import compile_node
-from engine.expr_parser import parse_expression
-from engine.report import build_report, render_markdown
-from engine.simulate import simulate, to_text
+from jixiao import evaluate_case, load_case, load_ruleset
+from jixiao.scoring.explain import render_trace, trace_record
+from jixiao.expressions.codegen import compile_fast
+from jixiao.expressions.native import compile_node
+from jixiao.expressions.parser import parse_expression
+from jixiao.outputs.report import build_report, render_markdown
+from jixiao.authoring.simulate import simulate, to_text
 
 HOSTILE = Context(prec=3, rounding=ROUND_FLOOR, traps=[Inexact, Rounded])
 
@@ -55,7 +55,7 @@ def test_expressions_ignore_the_host_context(text, value):
 
 
 def test_excel_import_ignores_the_host_context(tmp_path):
-    from engine.excel import import_workbooks, write_template
+    from jixiao.forms import import_workbooks, write_template
 
     path = tmp_path / "sample.xlsx"
     write_template(path, "department", load_case(SAMPLE))

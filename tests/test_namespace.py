@@ -4,8 +4,8 @@ import dataclasses
 import pytest
 
 from conftest import ROOT
-from engine import evaluate_record, load_case, load_ruleset
-from engine.rulesets import shipped_ids
+from jixiao import evaluate_record, load_case, load_ruleset
+from jixiao.rulesets.loader import shipped_ids
 
 CASES = [load_case(p) for p in sorted((ROOT / "cases").glob("*.yaml"))] + \
         [load_case(p) for p in sorted((ROOT / "tests" / "data" / "review").glob("*.yaml"))]

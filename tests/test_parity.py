@@ -20,11 +20,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine import evaluate_record, load_case, load_ruleset
-from engine.errors import JixiaoError
-from engine.records import Case
-from engine.rule_engines import durable_available
-from engine.rulesets import shipped_ids
+from jixiao import evaluate_record, load_case, load_ruleset
+from jixiao.core.errors import JixiaoError
+from jixiao.records.model import Case
+from jixiao.engines import durable_available
+from jixiao.rulesets.loader import shipped_ids
 
 pytestmark = pytest.mark.skipif(not durable_available(), reason="durable-rules does not import on this Python")
 

@@ -8,10 +8,10 @@ the stated reason, and its 7.40 appears nowhere.
 from click.testing import CliRunner
 
 from conftest import SEED
-from engine import evaluate_case
-from engine.cli import main
-from engine.report import BulletList, Report, Rulesets, Table, build_report, render_markdown
-from engine.rulesets import load_ruleset
+from jixiao import evaluate_case
+from jixiao.cli.main import main
+from jixiao.outputs.report import BulletList, Report, Rulesets, Table, build_report, render_markdown
+from jixiao.rulesets.loader import load_ruleset
 
 HEADINGS = ["一、部门（单位）基本情况", "二、预算执行情况", "三、项目支出绩效情况", "（一）雪亮工程建设专项项目",
             "（二）司法救助专项项目", "（三）反邪项目", "（四）维稳专项项目（平安建设）", "（五）综治项目",

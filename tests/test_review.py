@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from conftest import SAMPLE, by_id
-from engine import evaluate_case, load_case, load_ruleset
-from engine.expr_native import compile_node
-from engine.expr_parser import parse_expression
-from engine.textsim import max_similarity, mentions, sentences, similarity
+from jixiao import evaluate_case, load_case, load_ruleset
+from jixiao.expressions.native import compile_node
+from jixiao.expressions.parser import parse_expression
+from jixiao.expressions.textsim import max_similarity, mentions, sentences, similarity
 
 DATA = Path(__file__).parent / "data" / "review"
 

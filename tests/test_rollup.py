@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from engine import evaluate_case, load_case, load_ruleset
-from engine.rollup import ranked, roll_up
+from jixiao import evaluate_case, load_case, load_ruleset
+from jixiao.scoring.rollup import ranked, roll_up
 
 DATA = Path(__file__).parent / "data" / "review"
 

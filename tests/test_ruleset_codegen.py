@@ -6,15 +6,15 @@ from __future__ import annotations
 import itertools
 from decimal import Decimal as D
 
-from engine import load_ruleset
-from engine.compiler import CompiledExpr, CompiledMetric, Rule
-from engine.errors import EvaluationError, Location
-from engine.expr_codegen import compile_fast
-from engine.expr_nodes import Unary
-from engine.expr_parser import parse_expression
-from engine.namespace import record_namespace
-from engine.ruleset_codegen import compile_metrics, compile_rules, metrics_each, rules_each
-from engine.rule_engines import get_engine
+from jixiao import load_ruleset
+from jixiao.rulesets.compiler import CompiledExpr, CompiledMetric, Rule
+from jixiao.core.errors import EvaluationError, Location
+from jixiao.expressions.codegen import compile_fast
+from jixiao.expressions.nodes import Unary
+from jixiao.expressions.parser import parse_expression
+from jixiao.records.namespace import record_namespace
+from jixiao.rulesets.codegen import compile_metrics, compile_rules, metrics_each, rules_each
+from jixiao.engines import get_engine
 
 from test_codegen import VALUES
 

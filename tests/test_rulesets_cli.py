@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT, write
-from engine.cli import main
-from engine.ruleset_schema import FILES, schema_text
-from engine.rulesets import shipped_ids
+from jixiao.cli.main import main
+from jixiao.rulesets.schema import FILES, schema_text
+from jixiao.rulesets.loader import shipped_ids
 
 # rulesets of other work in progress whose tests are still to be written
 def run(*args: str):

@@ -5,9 +5,9 @@ from decimal import Decimal as D
 import pytest
 
 from conftest import write
-from engine.errors import RulesetError
-from engine.rulesets import load_ruleset, load_sources
-from engine.ruleset_view import flatten, short
+from jixiao.core.errors import RulesetError
+from jixiao.rulesets.loader import load_ruleset, load_sources
+from jixiao.rulesets.view import flatten, short
 
 PARENT = """
 id: parent

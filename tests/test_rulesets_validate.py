@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from engine.cli import main
-from engine.cli_rulesets import validate_ref
-from engine.compiler import band_problems
-from engine.ruleset_model import BandsMethod
-from engine.rulesets import shipped_ids
-from engine.yamlsource import LineMap
+from jixiao.cli.main import main
+from jixiao.cli.rulesets import validate_ref
+from jixiao.rulesets.compiler import band_problems
+from jixiao.rulesets.model import BandsMethod
+from jixiao.rulesets.loader import shipped_ids
+from jixiao.core.yamlsource import LineMap
 
 BROKEN = Path(__file__).parent / "broken_rulesets"
 CORPUS = sorted(p.name for p in BROKEN.glob("*.yaml"))

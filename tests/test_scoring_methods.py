@@ -4,7 +4,7 @@ from decimal import Decimal as D
 import pytest
 
 from conftest import by_id, write
-from engine import Project, evaluate_record, load_ruleset
+from jixiao import Project, evaluate_record, load_ruleset
 
 RULESET = """
 id: t-methods

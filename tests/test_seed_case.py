@@ -108,7 +108,7 @@ def test_findings_cite_the_figures(seed_result):
 
 
 def test_same_record_twice_gives_the_same_result(seed_case, department_rs, project_rs, engine_name):
-    from engine import evaluate_case
+    from jixiao import evaluate_case
 
     first = evaluate_case(seed_case, department_rs, project_rs, engine_name).model_dump_json()
     second = evaluate_case(seed_case, department_rs, project_rs, engine_name).model_dump_json()

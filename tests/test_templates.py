@@ -3,8 +3,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from engine.errors import Location, RulesetError
-from engine.templates import parse_template
+from jixiao.core.errors import Location, RulesetError
+from jixiao.expressions.templates import parse_template
 
 
 def render(text, **values):

@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal as D
 
 from conftest import SAMPLE, SEED
-from engine import evaluate_case, load_case, load_ruleset
+from jixiao import evaluate_case, load_case, load_ruleset
 
 
 def _variants():

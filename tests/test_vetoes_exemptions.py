@@ -5,8 +5,8 @@ from decimal import Decimal as D
 import pytest
 
 from conftest import SAMPLE, by_id
-from engine import evaluate_case, evaluate_record, load_case, public_view
-from engine.records import VetoStatement
+from jixiao import evaluate_case, evaluate_record, load_case, public_view
+from jixiao.records.model import VetoStatement
 
 
 @pytest.fixture(scope="module")

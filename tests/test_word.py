@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from docx import Document
 
 from conftest import SAMPLE, SEED
-from engine.cli import main
+from jixiao.cli.main import main
 
 
 def _report(tmp_path, case, *extra) -> Document:

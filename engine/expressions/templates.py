@@ -1,0 +1,108 @@
+"""A restricted formatter for finding texts: `{name}` and `{name|filter}`, nothing else.
+
+Templates come from ruleset files, so they must not reach Python internals the way
+`str.format` does (`{x.__class__}`): a placeholder is a dotted name of record fields or metrics,
+with an optional filter from FILTERS; names starting with "_" are rejected when parsing.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Callable
+
+from jixiao.core.decimals import money, number, percent
+from jixiao.core.errors import Location, Problem, RulesetError
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return "未填报"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
+    if isinstance(value, list):
+        return "、".join(_text(v) for v in value)
+    return str(value)
+
+
+def _int(value: Any) -> str:
+    return "未填报" if value is None else format(value.to_integral_value(), "f") if isinstance(value, Decimal) else _text(value)
+
+
+FILTERS: dict[str, Callable[[Any], str]] = {
+    "wan": lambda v: money(v) + "万元" if v is not None else "未填报",
+    "money": money,
+    "pct": percent,
+    "num": number,
+    "int": _int,
+    "text": _text,
+}
+
+_FIELD = re.compile(r"\{([^{}]*)\}")
+_NAME = re.compile(r"^[^\W\d]\w*(\.[^\W\d]\w*)*$", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    path: tuple[str, ...]
+    filter: str
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(self.path)
+
+
+@dataclass(frozen=True)
+class Template:
+    source: str
+    parts: tuple[str | Placeholder, ...]
+
+    @property
+    def placeholders(self) -> list[Placeholder]:
+        return [p for p in self.parts if isinstance(p, Placeholder)]
+
+    def render(self, resolve: Callable[[tuple[str, ...]], Any]) -> str:
+        out = []
+        for part in self.parts:
+            if isinstance(part, str):
+                out.append(part)
+            else:
+                out.append(FILTERS[part.filter](resolve(part.path)))
+        return "".join(out)
+
+
+def parse_template(source: str, where: Location = Location()) -> Template:
+    if not isinstance(source, str):
+        raise RulesetError([Problem(f"expected a text template, got {source!r}", where)])
+    problems: list[Problem] = []
+    parts: list[str | Placeholder] = []
+    # {{ and }} stand for literal braces
+    escaped = source.replace("{{", "\x00").replace("}}", "\x01")
+    position = 0
+    segments = []
+    for match in _FIELD.finditer(escaped):
+        segments.append(escaped[position:match.start()])
+        parts.append(_unescape(segments[-1]))
+        inside = match.group(1).strip()
+        name, _, filter_name = inside.partition("|")
+        name, filter_name = name.strip(), (filter_name.strip() or "text")
+        if not _NAME.match(name) or any(p.startswith("_") for p in name.split(".")):
+            problems.append(Problem(f"template `{source}`: `{{{inside}}}` is not a field name (use {{name}} or {{name|pct}})", where))
+        elif filter_name not in FILTERS:
+            problems.append(Problem(f"template `{source}`: unknown filter `{filter_name}` (known: {', '.join(FILTERS)})", where))
+        else:
+            parts.append(Placeholder(tuple(name.split(".")), filter_name))
+        position = match.end()
+    rest = escaped[position:]
+    if any("{" in s or "}" in s for s in segments + [rest]):
+        problems.append(Problem(f"template `{source}`: unbalanced brace (write {{{{ or }}}} for a literal brace)", where))
+    parts.append(_unescape(rest))
+    if problems:
+        raise RulesetError(problems)
+    return Template(source, tuple(p for p in parts if p != ""))
+
+
+def _unescape(text: str) -> str:
+    return text.replace("\x00", "{").replace("\x01", "}")

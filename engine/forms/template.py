@@ -1,0 +1,321 @@
+"""Write the 自评表 workbook: blank for units to fill, or filled from a case (which the import
+reads back to the same case).
+
+Numbers are written as numbers; each cell's number format shows exactly the decimals the case
+states (320.00 → "0.00", 97.5 → "0.0"), and the import reads the decimals the cell shows.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from jixiao.records.model import Case, Department, Project
+from jixiao.forms import layout as L
+from jixiao.forms.stable import save_workbook
+
+BLANK_INDICATOR_ROWS = 12
+BLANK_TEXT_ROWS = 3
+BLANK_VETO_ROWS = 6
+BLANK_COUNT_ROWS = 3
+BLANK_LIST_ROWS = 50
+
+THIN = Side(style="thin", color="808080")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEAD_FILL = PatternFill("solid", fgColor="E7E6E6")
+EXTRA_FILL = PatternFill("solid", fgColor="FFF2CC")  # columns/rows jixiao adds to the official form
+WRAP = Alignment(wrap_text=True, vertical="center")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+FORM_WIDTHS = {"A": 12, "B": 16, "C": 30, "D": 16, "E": 16, "F": 8, "G": 8, "H": 40,
+               "I": 14, "J": 12, "K": 12, "L": 12, "M": 24}
+
+
+def number_format(value: Decimal) -> str:
+    """The format that displays exactly the decimals `value` states."""
+    places = max(0, -value.as_tuple().exponent) if value.is_finite() else 0
+    return "0" if places == 0 else "0." + "0" * places
+
+
+def put(ws: Worksheet, ref: str, value: Any, *, fmt: str | None = None, head: bool = False,
+        extra: bool = False, align: Alignment = WRAP, formula: bool = False) -> None:
+    cell = ws[ref]
+    if isinstance(value, Enum):
+        value = value.value
+    if isinstance(value, bool):
+        value = L.YES if value else L.NO
+    cell.value = value
+    if isinstance(value, str) and value.startswith("=") and not formula:
+        cell.data_type = "s"  # text that begins with "=" is text, not a formula
+    if isinstance(value, Decimal):
+        cell.number_format = number_format(value)
+    elif fmt:
+        cell.number_format = fmt
+    cell.border = BOX
+    cell.alignment = CENTER if head else align
+    if head:
+        cell.font = Font(bold=True)
+        cell.fill = EXTRA_FILL if extra else HEAD_FILL
+
+
+def merge(ws: Worksheet, first: str, last: str) -> None:
+    ws.merge_cells(f"{first}:{last}")  # openpyxl draws the top-left cell's border round the range
+
+
+def validation(ws: Worksheet, choices: list[str], cells: str, strict: bool = True) -> None:
+    """A drop-down list; strict lists refuse other values, the others only warn."""
+    dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
+                        showErrorMessage=True, errorStyle="stop" if strict else "warning",
+                        error="请从下拉列表中选择", errorTitle="输入值无效")
+    dv.add(cells)
+    ws.add_data_validation(dv)
+
+
+def get(model: Any, path: tuple[str, ...]) -> Any:
+    for part in path:
+        model = getattr(model, part) if model is not None else None
+    return model
+
+
+def _title(ws: Worksheet, title: str, last_col: str = "H") -> None:
+    ws["A1"] = title
+    ws["A1"].font = Font(bold=True, size=16)
+    ws["A1"].alignment = CENTER
+    ws.merge_cells(f"A1:{last_col}1")
+    ws.row_dimensions[1].height = 30
+    ws["A2"] = L.UNIT_NOTE
+    ws["A2"].alignment = Alignment(horizontal="right")
+    ws.merge_cells(f"A2:{last_col}2")
+
+
+def _widths(ws: Worksheet, widths: dict[str, float]) -> None:
+    for col, width in widths.items():
+        ws.column_dimensions[col].width = width
+
+
+def _labelled(ws: Worksheet, row: int, field: L.Field, value: Any, value_to: str = "H") -> None:
+    extra = "补充" in field.label
+    put(ws, f"A{row}", field.label, head=True, extra=extra)
+    merge(ws, f"A{row}", f"B{row}")
+    fmt = "0.00" if field.kind == "money" else "@" if field.kind == "text" else None
+    put(ws, f"C{row}", value, fmt=fmt)
+    if value_to != "C":
+        merge(ws, f"C{row}", f"{value_to}{row}")
+    if field.kind == "source":
+        validation(ws, L.SOURCES, f"C{row}")
+    elif field.kind == "bool":
+        validation(ws, [L.YES, L.NO], f"C{row}")
+
+
+def _anchor(ws: Worksheet, row: int, label: str, extra: bool = False) -> None:
+    put(ws, f"A{row}", label, head=True, extra=extra)
+    merge(ws, f"A{row}", f"H{row}")
+
+
+def _table(ws: Worksheet, row: int, columns: list[L.Column], rows: list[dict], blank: int) -> tuple[int, int]:
+    """Header at `row`, then the rows (or `blank` empty rows). Returns (first, last) data rows."""
+    for i, column in enumerate(columns, 1):
+        put(ws, f"{get_column_letter(i)}{row}", column.header, head=True, extra="补充" in column.header)
+    data = rows or [{}] * blank
+    for r, values in enumerate(data, row + 1):
+        for i, column in enumerate(columns, 1):
+            value = values.get(column.field)
+            if column.kind == "direction" and value is not None:
+                value = next(sym for sym, op in L.DIRECTIONS.items() if op == value)
+            elif column.kind == "indicator_kind" and value is not None:
+                value = next(word for word, kind in L.KINDS.items() if kind == value)
+            elif column.kind == "occurred":
+                value = L.UNSTATED if value is None and values else value
+            fmt = "0.00" if column.kind == "money" else "@" if column.kind == "text" else None
+            put(ws, f"{get_column_letter(i)}{r}", value, fmt=fmt)
+    return row + 1, row + len(data)
+
+
+def _indicator_block(ws: Worksheet, row: int, indicators: list) -> int:
+    _anchor(ws, row, L.INDICATORS_ANCHOR)
+    rows = [i.model_dump() for i in indicators]
+    first, last = _table(ws, row + 1, L.INDICATOR_COLUMNS, rows, BLANK_INDICATOR_ROWS)
+    col = {c.field: get_column_letter(i) for i, c in enumerate(L.INDICATOR_COLUMNS, 1)}
+    span = lambda field: f"{col[field]}{first}:{col[field]}{last}"  # noqa: E731
+    validation(ws, L.LEVEL1, span("level1"), strict=False)
+    validation(ws, L.LEVEL2, span("level2"), strict=False)
+    validation(ws, list(L.KINDS), span("kind"))
+    validation(ws, list(L.DIRECTIONS), span("direction"))
+    validation(ws, L.TIERS, span("tier"), strict=False)
+    return last + 1
+
+
+def _goals_block(ws: Worksheet, row: int, goals: str | None, results: str | None) -> int:
+    put(ws, f"A{row}", L.GOALS_ANCHOR, head=True)
+    merge(ws, f"A{row}", f"B{row + 1}")
+    put(ws, f"C{row}", L.GOALS_HEADERS[0], head=True)
+    merge(ws, f"C{row}", f"E{row}")
+    put(ws, f"F{row}", L.GOALS_HEADERS[1], head=True)
+    merge(ws, f"F{row}", f"H{row}")
+    put(ws, f"C{row + 1}", goals, fmt="@")
+    merge(ws, f"C{row + 1}", f"E{row + 1}")
+    put(ws, f"F{row + 1}", results, fmt="@")
+    merge(ws, f"F{row + 1}", f"H{row + 1}")
+    ws.row_dimensions[row + 1].height = 90
+    return row + 2
+
+
+def _text_list(ws: Worksheet, row: int, label: str, items: list[str]) -> int:
+    _anchor(ws, row, label)
+    for r, text in enumerate(items or [None] * BLANK_TEXT_ROWS, row + 1):
+        put(ws, f"A{r}", text, fmt="@")
+        merge(ws, f"A{r}", f"H{r}")
+        ws.row_dimensions[r].height = 45
+        row = r
+    return row + 1
+
+
+def project_sheet(ws: Worksheet, project: Project | None) -> None:
+    _title(ws, L.PROJECT_FORM)
+    _widths(ws, FORM_WIDTHS)
+    row = 3
+    for field in L.PROJECT_HEAD:
+        _labelled(ws, row, field, get(project, field.path))
+        row += 1
+    put(ws, f"A{row}", L.FUNDS_ANCHOR, head=True)
+    merge(ws, f"A{row}", f"B{row}")
+    for i, header in enumerate(L.FUNDS_HEADERS):
+        put(ws, f"{'CDEFGH'[i]}{row}", header, head=True)
+    total = row + 1
+    put(ws, f"A{total}", L.FUNDS_TOTAL, head=True)
+    merge(ws, f"A{total}", f"B{total}")
+    for col, path in L.FUNDS_FIELDS:
+        put(ws, f"{col}{total}", get(project, path), fmt="0.00")
+    put(ws, f"F{total}", 10)
+    put(ws, f"G{total}", f'=IF(N(D{total})>0,E{total}/D{total},"")', fmt="0.00%", formula=True)
+    put(ws, f"H{total}", None, fmt="0.00")
+    for r, label in enumerate(L.FUNDS_PARTS, total + 1):
+        put(ws, f"A{r}", label, head=True)
+        merge(ws, f"A{r}", f"B{r}")
+        for col in "CDE":
+            put(ws, f"{col}{r}", None, fmt="0.00")
+        for col in "FGH":
+            put(ws, f"{col}{r}", "—", align=CENTER)
+    row = total + 1 + len(L.FUNDS_PARTS)
+    for field in L.PROJECT_EXTRA:
+        _labelled(ws, row, field, get(project, field.path))
+        row += 1
+    narrative = project.narrative if project else None
+    row = _goals_block(ws, row, get(narrative, ("goals",)), get(narrative, ("results",)))
+    row = _indicator_block(ws, row, project.indicators if project else [])
+    row = _text_list(ws, row, L.PROBLEMS_ANCHOR, narrative.problems if narrative else [])
+    _text_list(ws, row, L.IMPROVEMENTS_ANCHOR, narrative.improvements if narrative else [])
+    ws.freeze_panes = "A3"
+
+
+def department_sheet(ws: Worksheet, department: Department | None) -> None:
+    _title(ws, L.DEPARTMENT_FORM)
+    _widths(ws, FORM_WIDTHS)
+    _anchor(ws, 3, L.DEPARTMENT_FUNDS_ANCHOR)
+    row = 4
+    for field in L.DEPARTMENT_FIELDS:
+        _labelled(ws, row, field, get(department, field.path), value_to="C")
+        row += 1
+    narrative = department.narrative if department else None
+    row = _goals_block(ws, row, get(narrative, ("goals",)), get(narrative, ("results",)))
+    _anchor(ws, row, L.VETOES_ANCHOR)
+    vetoes = [v.model_dump() for v in department.vetoes] if department else []
+    first, last = _table(ws, row + 1, L.VETO_COLUMNS, vetoes, BLANK_VETO_ROWS)
+    validation(ws, [L.YES, L.NO, L.UNSTATED], f"C{first}:C{last}")
+    row = last + 1
+    _anchor(ws, row, L.COUNTS_ANCHOR, extra=True)
+    counts = [{"key": k, "count": v} for k, v in (department.declared_counts if department else {}).items()]
+    row = _table(ws, row + 1, L.COUNT_COLUMNS, counts, BLANK_COUNT_ROWS)[1] + 1
+    row = _indicator_block(ws, row, department.indicators if department else [])
+    row = _text_list(ws, row, L.PROBLEMS_ANCHOR, narrative.problems if narrative else [])
+    _text_list(ws, row, L.IMPROVEMENTS_ANCHOR, narrative.improvements if narrative else [])
+    ws.freeze_panes = "A3"
+
+
+def info_sheet(ws: Worksheet, case: Case | None) -> None:
+    ws["A1"] = L.INFO
+    ws["A1"].font = Font(bold=True, size=16)
+    ws.merge_cells("A1:B1")
+    _widths(ws, {"A": 14, "B": 50})
+    for row, field in enumerate(L.INFO_FIELDS, 2):
+        put(ws, f"A{row}", field.label, head=True)
+        value = get(case, field.path) if case else ("万元" if field.path == ("case", "currency") else None)
+        put(ws, f"B{row}", value, fmt="@" if field.kind == "text" else None)
+
+
+def list_sheet(ws: Worksheet) -> None:
+    ws["A1"] = L.PROJECT_LIST
+    ws["A1"].font = Font(bold=True, size=16)
+    first, last = _table(ws, 2, L.LIST_COLUMNS, [], BLANK_LIST_ROWS)
+    for i, column in enumerate(L.LIST_COLUMNS, 1):
+        letter = get_column_letter(i)
+        ws.column_dimensions[letter].width = 30 if column.field.startswith("narrative") else 14
+        if column.kind == "source":
+            validation(ws, L.SOURCES, f"{letter}{first}:{letter}{last}")
+        elif column.kind == "bool":
+            validation(ws, [L.YES, L.NO], f"{letter}{first}:{letter}{last}")
+    ws.freeze_panes = "A3"
+
+
+GUIDE_LINES = [
+    "1. 每个项目填一张“项目支出绩效自评表”（可复制工作表），或在“项目清单”中每行填一个项目（不含绩效指标）。",
+    "2. “基本信息”填写案例编号、单位、年度和部门；金额单位为万元。",
+    "3. 未填报的数据请留空，不要填0：留空表示报告未载明，评分时按“信息不足”处理。",
+    "4. 数字单元格只填数字；文字（如“完成”）填在数字单元格里会被指出所在工作表和单元格。",
+    "5. 黄色表头为本系统补充的栏目（指标方向、计量单位、年中调整、结转结余等），官方表样中没有。",
+    "6. “执行率”由公式计算，“分值”“得分”（资金栏）由评分结果给出，导入时不读取。",
+    "7. 填好后：jixiao import 本文件.xlsx -o 案例.yaml；再 jixiao score 案例.yaml。",
+]
+
+
+def guide_sheet(ws: Worksheet) -> None:
+    ws["A1"] = L.GUIDE
+    ws["A1"].font = Font(bold=True, size=16)
+    ws.column_dimensions["A"].width = 110
+    for row, text in enumerate(GUIDE_LINES, 2):
+        ws[f"A{row}"] = text
+        ws[f"A{row}"].alignment = WRAP
+
+
+def sheet_name(name: str, taken: set[str]) -> str:
+    """Excel sheet names: at most 31 characters, none of []:*?/\\, unique in the workbook."""
+    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in name).strip("'") or "项目"
+    base, n, candidate = clean[:31], 1, clean[:31]
+    while candidate in taken:
+        n += 1
+        suffix = f"({n})"
+        candidate = base[:31 - len(suffix)] + suffix
+    taken.add(candidate)
+    return candidate
+
+
+def build_workbook(kind: str, case: Case | None = None) -> Workbook:
+    """`project`: 基本信息 + project forms (+ 项目清单 when blank); `department`: 基本信息 + the
+    department form (+ every project form of the case, so a whole case fits in one workbook)."""
+    if kind not in ("project", "department"):
+        raise ValueError(f"unknown form kind {kind!r} (project, department)")
+    wb = Workbook()
+    guide_sheet(wb.active)
+    wb.active.title = L.GUIDE
+    taken = {L.GUIDE, L.INFO}
+    info_sheet(wb.create_sheet(L.INFO), case)
+    if kind == "department":
+        taken.add("部门整体")
+        department_sheet(wb.create_sheet("部门整体"), case.department if case else None)
+    if case is None:
+        if kind == "project":
+            project_sheet(wb.create_sheet(sheet_name("项目1", taken)), None)
+            list_sheet(wb.create_sheet(sheet_name(L.PROJECT_LIST, taken)))
+    else:
+        for project in case.projects:
+            project_sheet(wb.create_sheet(sheet_name(project.name, taken)), project)
+    return wb
+
+
+def write_template(path, kind: str, case: Case | None = None) -> None:
+    save_workbook(build_workbook(kind, case), path)

@@ -1,0 +1,36 @@
+"""What may be published: results with every detail of unpublishable (classified) records removed.
+
+Disclosure is the rule "除涉及国家秘密外" (财预〔2016〕143号): a classified project keeps its place
+in the list (the report itself names it and says "不作公开评价"), its spending stays inside the
+department's totals, and nothing else of it — figures, indicators, checks, findings — is shown.
+"""
+from __future__ import annotations
+
+from jixiao.scoring.results import CaseResult, RecordResult
+
+
+def withheld(record: RecordResult) -> RecordResult:
+    """The record as it may appear in public output: identity, status and the stated reason only."""
+    return record.model_copy(update={
+        "score": None,
+        "grade": None,
+        "indicators": [],
+        "vetoes": [],
+        "checks": [],
+        "findings": [],
+        "metrics": {},
+        "exemptions": [e.model_copy(update={"name": e.name}) for e in record.exemptions if not e.published],
+    })
+
+
+def public_view(result: CaseResult) -> CaseResult:
+    def visible(record: RecordResult | None) -> RecordResult | None:
+        if record is None or record.published:
+            return record
+        return withheld(record)
+
+    return result.model_copy(update={
+        "public": True,
+        "department": visible(result.department),
+        "projects": [visible(p) for p in result.projects],
+    })

@@ -1,0 +1,86 @@
+"""Render case results for people (table, markdown) and programs (JSON)."""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from tabulate import tabulate
+
+from jixiao.core.decimals import number, percent
+from jixiao.scoring.results import CaseResult, RecordResult
+
+RECORD_STATUS = {"scored": "已评分", "not_assessable": "信息不足，无法评价", "exempt": "免于评价", "vetoed": "一票否决"}
+INDICATOR_STATUS = {"scored": "已评分", "not_assessable": "信息不足", "zero": "缺失按0分", "dropped": "缺失不计",
+                    "rejected": "不予采用", "exempt": "免评"}
+CHECK_MARK = {True: "✓ 通过", False: "✗ 未通过", None: "? 无法核对"}
+
+
+def to_json(results: list[CaseResult]) -> str:
+    """One case → its object; several → an array. Numbers are exact decimal strings."""
+    payload = [json.loads(r.model_dump_json()) for r in results]
+    return json.dumps(payload[0] if len(payload) == 1 else payload, ensure_ascii=False, indent=2) + "\n"
+
+
+def _score(record: RecordResult) -> str:
+    if record.score is None:
+        return "—"
+    return f"{number(record.score)}/{number(record.max_score, 0)}"
+
+
+def _rate(record: RecordResult) -> str:
+    rate = record.metrics.get("execution_rate")
+    return percent(rate) if isinstance(rate, Decimal) else "无法计算" if record.published and record.status != "exempt" else "—"
+
+
+def _record_lines(record: RecordResult, fmt: str, heading: str) -> list[str]:
+    table_fmt = "pipe" if fmt == "markdown" else "simple"
+    lines = [heading, ""]
+    grade = record.grade or "—"
+    lines.append(f"得分 {_score(record)}　等级 {grade}　状态 {RECORD_STATUS[record.status]}")
+    for exemption in record.exemptions:
+        lines.append(f"免评：{exemption.reason}")
+    for veto in record.vetoes:
+        lines.append(f"一票否决：{veto.reason}")
+    if not record.published:
+        lines.append("")
+        return lines
+    if record.indicators and record.status != "exempt":
+        rows = []
+        for ind in record.indicators:
+            score = number(ind.score) if ind.score is not None else (f"({number(ind.partial)})" if ind.partial is not None else "—")
+            rows.append(["/".join(ind.path + [ind.name]), number(ind.max_score), score, INDICATOR_STATUS[ind.status], ind.detail])
+            for item in ind.items:
+                rows.append([f"　· {item.name}", number(item.weight), number(item.score) if item.score is not None else "—",
+                             INDICATOR_STATUS[item.status], item.detail])
+        lines += ["", tabulate(rows, headers=["指标", "分值", "得分", "状态", "计分说明"], tablefmt=table_fmt, disable_numparse=True)]
+    if record.checks:
+        rows = [[c.name, CHECK_MARK[c.ok], "" if c.ok else c.message] for c in record.checks]
+        lines += ["", tabulate(rows, headers=["核对", "结果", "说明"], tablefmt=table_fmt, disable_numparse=True)]
+    if record.findings:
+        lines += ["", "问题与改进建议："]
+        for i, finding in enumerate(record.findings, 1):
+            lines.append(f"{i}. 问题：{finding.problem}")
+            lines.append(f"   改进：{finding.improvement}")
+    lines.append("")
+    return lines
+
+
+def to_text(results: list[CaseResult], fmt: str = "table") -> str:
+    out: list[str] = []
+    h1, h2 = ("# ", "## ") if fmt == "markdown" else ("", "")
+    for result in results:
+        rulesets = "；".join(f"{'部门' if kind == 'department' else '项目'} {ref.id} {ref.version}" for kind, ref in result.ruleset.items())
+        out.append(f"{h1}{result.unit} {result.year}年 绩效评价（{result.case}）")
+        out.append("")
+        out.append(f"规则：{rulesets}　引擎：{result.engine}" + ("　公开版" if result.public else ""))
+        out.append("")
+        if result.projects:
+            rows = [[p.name, _rate(p), _score(p), p.grade or "—", RECORD_STATUS[p.status]] for p in result.projects]
+            out.append(tabulate(rows, headers=["项目", "预算执行率", "得分", "等级", "状态"],
+                                tablefmt="pipe" if fmt == "markdown" else "simple", disable_numparse=True))
+            out.append("")
+        if result.department is not None:
+            out += _record_lines(result.department, fmt, f"{h2}部门整体：{result.department.name}")
+        for project in result.projects:
+            out += _record_lines(project, fmt, f"{h2}项目：{project.name}")
+    return "\n".join(out).rstrip() + "\n"

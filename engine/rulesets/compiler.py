@@ -1,0 +1,467 @@
+"""Compile a validated ruleset: parse every expression and template, check every name, order
+the metrics, and lay out the rules both engines run.
+
+All problems are collected and raised together, each as `file:line:column: message`.
+"""
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Callable
+
+from jixiao.expressions import nodes as n
+from jixiao.core.errors import Location, Problem, RulesetError
+from jixiao.expressions.codegen import compile_fast
+from jixiao.expressions.parser import parse_expression
+from jixiao.rulesets.codegen import MetricsRun, RulesRun, compile_metrics, compile_rules
+from jixiao.records.namespace import VALUE, ListOf, scope_for
+from jixiao.rulesets.model import (
+    BandsMethod, Check, ConditionMethod, Exemption, Finding, IndicatorNode, LadderMethod, Metric, RateMethod, Ruleset,
+    Veto,
+)
+from jixiao.expressions.templates import Template, parse_template
+from jixiao.core.yamlsource import LineMap
+
+
+@dataclass
+class Source:
+    """One ruleset file as loaded: the model and where its values are."""
+
+    ruleset: Ruleset
+    lines: LineMap
+
+
+@dataclass(frozen=True)
+class CompiledExpr:
+    node: n.Node
+    run: Callable[[dict], Any] = field(compare=False)
+    where: Location = field(compare=False)
+
+
+@dataclass(frozen=True)
+class CompiledMetric:
+    name: str
+    expr: CompiledExpr
+    round: int | None
+    label: str
+    format: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A condition one of the engines decides. `id` is "kind:name", e.g. "finding:low_execution"."""
+
+    id: str
+    kind: str
+    expr: CompiledExpr
+    # a pair's second rule (a check's fail, a condition's false) is the negation of the rule just
+    # before it, whose id this names: with all its data known exactly one of the two holds
+    negates: str | None = None
+
+
+@dataclass(frozen=True)
+class CompiledIndicator:
+    node: IndicatorNode
+    missing: str
+    value: CompiledExpr | None = None  # rate, ladder, bands
+    children: tuple["CompiledIndicator", ...] = ()
+    path: tuple[str, ...] = ()  # names of the groups above
+    value_label: str = ""  # how explanations name the value: the metric's label
+    value_format: str = "num"  # and format it: the metric's format (pct, wan, num, …)
+
+
+@dataclass
+class CompiledRuleset:
+    ruleset: Ruleset
+    file: str
+    metrics: list[CompiledMetric]
+    rules: list[Rule]
+    indicators: list[CompiledIndicator]
+    templates: dict[tuple[str, str, str], Template]
+    digest: str
+    sources: list[str]
+    # the main ruleset's parts followed by those of the rulesets it includes
+    vetoes: list[Veto] = field(default_factory=list)
+    exemptions: list[Exemption] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    # the record's top-level fields this ruleset reads (expressions, templates, own-indicator
+    # scoring): evaluation converts only these from the pydantic record
+    reads: frozenset[str] = frozenset()
+    # `metrics` and `rules` as one generated function each (ruleset_codegen)
+    run_metrics: MetricsRun = None  # type: ignore[assignment]  (set in __post_init__ when not given)
+    run_rules: RulesRun = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.run_metrics is None:
+            self.run_metrics = compile_metrics(self.metrics)
+        if self.run_rules is None:
+            self.run_rules = compile_rules(self.rules)
+
+    @property
+    def id(self) -> str:
+        return self.ruleset.id
+
+    @property
+    def kind(self) -> str:
+        return self.ruleset.applies_to
+
+    def leaves(self) -> list[CompiledIndicator]:
+        out: list[CompiledIndicator] = []
+
+        def visit(node: CompiledIndicator) -> None:
+            if node.children:
+                for child in node.children:
+                    visit(child)
+            else:
+                out.append(node)
+        for top in self.indicators:
+            visit(top)
+        return out
+
+
+class _Compiler:
+    def __init__(self, sources: list[Source]):
+        self.sources = sources
+        self.main = sources[0].ruleset
+        self.problems: list[Problem] = []
+        self.scope = scope_for(self.main.applies_to)
+        self.metric_names: set[str] = set()
+        for source in sources:
+            self.metric_names |= set(source.ruleset.metrics)
+
+    # ---- helpers -------------------------------------------------------------------------
+    def expression(self, text: str, lines: LineMap, path: tuple) -> CompiledExpr | None:
+        where = lines.find(path)
+        try:
+            node = parse_expression(text, where)
+        except RulesetError as exc:
+            self.problems.extend(exc.problems)
+            return None
+        self.check_names(node, where)
+        return CompiledExpr(node, compile_fast(node), where)
+
+    def template(self, text: str, lines: LineMap, path: tuple) -> Template | None:
+        where = lines.find(path)
+        try:
+            template = parse_template(text, where)
+        except RulesetError as exc:
+            self.problems.extend(exc.problems)
+            return None
+        for placeholder in template.placeholders:
+            message = self.unknown_path(placeholder.path, {})
+            if message:
+                self.problems.append(Problem(f"template `{text}`: {message}", where))
+        return template
+
+    def known_top(self, locals_: dict) -> list[str]:
+        return sorted(set(self.scope) | self.metric_names | set(locals_))
+
+    def unknown_path(self, path: tuple[str, ...], locals_: dict) -> str | None:
+        """A message if `path` names nothing a record of this kind offers, else None."""
+        head = path[0]
+        if head in locals_:
+            scope: Any = locals_[head]
+        elif head in self.metric_names:
+            return None if len(path) == 1 else f"metric `{head}` has no fields (`{'.'.join(path)}`)"
+        elif head in self.scope:
+            scope = self.scope[head]
+        else:
+            return f"unknown name `{head}`{_did_you_mean(head, self.known_top(locals_))}"
+        for i, part in enumerate(path[1:], start=1):
+            if isinstance(scope, dict):
+                if not scope and head == "declared_counts":
+                    return None  # open mapping
+                if part not in scope:
+                    return f"`{'.'.join(path[:i])}` has no field `{part}`{_did_you_mean(part, sorted(scope))}"
+                scope = scope[part]
+            else:
+                return f"`{'.'.join(path[:i])}` has no fields (`{'.'.join(path)}`)"
+        return None
+
+    def check_names(self, node: n.Node, where: Location, locals_: dict | None = None) -> None:
+        locals_ = locals_ or {}
+        if isinstance(node, n.Name):
+            message = self.unknown_path(node.path, locals_)
+            if message:
+                self.problems.append(Problem(f"expression `{node.text}`: {message}", Location(where.file, node.line or where.line, node.column or where.column)))
+            return
+        if isinstance(node, n.Aggregate):
+            self.check_names(node.iterable, where, locals_)
+            element_scope: Any = {}
+            if not self.unknown_path(node.iterable.path, locals_):
+                scope = self._resolve(node.iterable.path, locals_)
+                if isinstance(scope, ListOf):
+                    element_scope = scope.fields
+                else:
+                    self.problems.append(Problem(f"expression `{node.text}`: `{node.iterable.dotted}` is not a list", where))
+            inner = dict(locals_, **{node.var: element_scope})
+            self.check_names(node.element, where, inner)
+            if node.condition is not None:
+                self.check_names(node.condition, where, inner)
+            return
+        for child in n.children(node):
+            self.check_names(child, where, locals_)
+
+    def _resolve(self, path: tuple[str, ...], locals_: dict) -> Any:
+        scope: Any = locals_[path[0]] if path[0] in locals_ else self.scope.get(path[0], VALUE)
+        for part in path[1:]:
+            scope = scope.get(part, VALUE) if isinstance(scope, dict) else VALUE
+        return scope
+
+    # ---- parts ---------------------------------------------------------------------------
+    def compile(self) -> CompiledRuleset:
+        metrics: dict[str, CompiledMetric] = {}
+        rules: list[Rule] = []
+        templates: dict[tuple[str, str, str], Template] = {}
+        seen: dict[str, Location] = {}
+
+        def unique(kind: str, ident: str, lines: LineMap, path: tuple) -> bool:
+            key = f"{kind}:{ident}"
+            where = lines.find(path)
+            if key in seen:
+                self.problems.append(Problem(f"duplicate {kind} id `{ident}` (first at {seen[key]})", where))
+                return False
+            seen[key] = where
+            return True
+
+        for source in self.sources:
+            rs, lines = source.ruleset, source.lines
+            for name, metric in rs.metrics.items():
+                if not unique("metric", name, lines, ("metrics", name)):
+                    continue
+                if name in self.scope:
+                    self.problems.append(Problem(f"metric `{name}` hides the record field of the same name", lines.find(("metrics", name))))
+                spec = metric if isinstance(metric, Metric) else Metric(expr=metric)
+                path = ("metrics", name, "expr") if isinstance(metric, Metric) else ("metrics", name)
+                expr = self.expression(spec.expr, lines, path)
+                if expr:
+                    metrics[name] = CompiledMetric(name, expr, spec.round, spec.label or name, spec.format)
+            for i, veto in enumerate(rs.vetoes):
+                if unique("veto", veto.id, lines, ("vetoes", i)):
+                    self._rule(rules, "veto", veto.id, veto.when, lines, ("vetoes", i, "when"))
+                    self._template(templates, ("veto", veto.id, "reason"), veto.reason, lines, ("vetoes", i, "reason"))
+                    self._grade_known(veto.effect.grade, lines, ("vetoes", i, "effect", "grade"))
+            for i, ex in enumerate(rs.exemptions):
+                if unique("exemption", ex.id, lines, ("exemptions", i)):
+                    self._rule(rules, "exemption", ex.id, ex.when, lines, ("exemptions", i, "when"))
+                    self._template(templates, ("exemption", ex.id, "reason"), ex.reason, lines, ("exemptions", i, "reason"))
+            for i, check in enumerate(rs.checks):
+                if unique("check", check.id, lines, ("checks", i)):
+                    expr = self.expression(check.assert_, lines, ("checks", i, "assert"))
+                    if expr:
+                        rules += _pair("check.pass", "check.fail", check.id, expr)
+                    self._template(templates, ("check", check.id, "message"), check.message, lines, ("checks", i, "message"))
+            for i, finding in enumerate(rs.findings):
+                if unique("finding", finding.id, lines, ("findings", i)):
+                    self._rule(rules, "finding", finding.id, finding.when, lines, ("findings", i, "when"))
+                    self._template(templates, ("finding", finding.id, "problem"), finding.problem, lines, ("findings", i, "problem"))
+                    self._template(templates, ("finding", finding.id, "improvement"), finding.improvement, lines, ("findings", i, "improvement"))
+
+        main_lines = self.sources[0].lines
+        indicators = [self._indicator(node, main_lines, ("indicators", i), self.main.missing, (), rules, unique)
+                      for i, node in enumerate(self.main.indicators)]
+        ordered = self._order_metrics(metrics)
+        self._check_structure(main_lines)
+        if self.problems:
+            raise RulesetError(self.problems)
+        return CompiledRuleset(
+            ruleset=self.main,
+            file=main_lines.file,
+            metrics=ordered,
+            rules=rules,
+            indicators=indicators,
+            templates=templates,
+            digest=_digest(self.sources),
+            sources=[s.lines.file for s in self.sources],
+            reads=self._reads(metrics.values(), rules, indicators, templates),
+            vetoes=[v for s in self.sources for v in s.ruleset.vetoes],
+            exemptions=[e for s in self.sources for e in s.ruleset.exemptions],
+            checks=[c for s in self.sources for c in s.ruleset.checks],
+            findings=[f for s in self.sources for f in s.ruleset.findings],
+        )
+
+    def _reads(self, metrics, rules, indicators, templates) -> frozenset[str]:
+        exprs = [m.expr for m in metrics] + [r.expr for r in rules]
+        names: set[str] = set()
+        for expr in exprs:
+            names.update(n.free_names(expr.node))
+
+        def visit(node: CompiledIndicator) -> None:
+            if node.value is not None:
+                names.update(n.free_names(node.value.node))
+            if node.node.method is not None and node.node.method.type == "indicators":
+                names.add("indicators")
+            for child in node.children:
+                visit(child)
+        for top in indicators:
+            visit(top)
+        for template in templates.values():
+            names.update(p.path[0] for p in template.placeholders)
+        return frozenset(names & set(self.scope))
+
+    def _rule(self, rules: list[Rule], kind: str, ident: str, text: str, lines: LineMap, path: tuple) -> None:
+        expr = self.expression(text, lines, path)
+        if expr:
+            rules.append(Rule(f"{kind}:{ident}", kind, expr))
+
+    def _template(self, templates: dict, key: tuple, text: str, lines: LineMap, path: tuple) -> None:
+        template = self.template(text, lines, path)
+        if template:
+            templates[key] = template
+
+    def _grade_known(self, grade: str | None, lines: LineMap, path: tuple) -> None:
+        names = [g.name for g in self.main.grades]
+        if grade is not None and grade not in names:
+            self.problems.append(Problem(f"unknown grade `{grade}` (grades: {', '.join(names)})", lines.find(path)))
+
+    def _indicator(self, node: IndicatorNode, lines: LineMap, path: tuple, inherited: str,
+                   above: tuple[str, ...], rules: list[Rule], unique) -> CompiledIndicator:
+        unique("indicator", node.id, lines, path)
+        missing = node.missing or inherited
+        if node.children:
+            total = sum((c.weight for c in node.children), Decimal(0))
+            if total != node.weight:
+                self.problems.append(Problem(
+                    f"indicator `{node.id}`: children's weights add up to {total}, not its weight {node.weight}", lines.find(path + ("weight",))))
+            children = tuple(self._indicator(c, lines, path + ("children", i), missing, above + (node.name,), rules, unique)
+                             for i, c in enumerate(node.children))
+            return CompiledIndicator(node, missing, None, children, above)
+        method = node.method
+        value = None
+        if isinstance(method, (RateMethod, LadderMethod, BandsMethod)):
+            value = self.expression(method.value, lines, path + ("method", "value"))
+        if isinstance(method, BandsMethod):
+            self.problems.extend(band_problems(node.id, method, lines, path + ("method", "bands")))
+            for j, band in enumerate(method.bands):
+                if band.points > node.weight:
+                    self.problems.append(Problem(
+                        f"indicator `{node.id}`: band gives {band.points} points, more than the weight {node.weight}",
+                        lines.find(path + ("method", "bands", j, "points"))))
+        if isinstance(method, ConditionMethod):
+            expr = self.expression(method.when, lines, path + ("method", "when"))
+            if expr:
+                rules += _pair("cond.true", "cond.false", node.id, expr)
+        label, fmt = self._describe_value(getattr(method, "value", None))
+        return CompiledIndicator(node, missing, value, (), above, label, fmt)
+
+    def _describe_value(self, text: str | None) -> tuple[str, str]:
+        """The label and format of a method's value when it names a metric."""
+        if text is None:
+            return "", "num"
+        for source in self.sources:
+            metric = source.ruleset.metrics.get(text.strip())
+            if isinstance(metric, Metric):
+                return metric.label or text.strip(), metric.format
+            if metric is not None:
+                return text.strip(), "num"
+        return text.strip(), "num"
+
+    def _order_metrics(self, metrics: dict[str, CompiledMetric]) -> list[CompiledMetric]:
+        """Metrics in dependency order; a cycle is an error naming the metrics in it."""
+        deps = {name: n.free_names(m.expr.node) & set(metrics) for name, m in metrics.items()}
+        ordered: list[CompiledMetric] = []
+        state: dict[str, int] = {}
+
+        def visit(name: str, trail: list[str]) -> None:
+            if state.get(name) == 2:
+                return
+            if state.get(name) == 1:
+                cycle = trail[trail.index(name):] + [name]
+                self.problems.append(Problem(f"metrics form a cycle: {' → '.join(cycle)}", metrics[name].expr.where))
+                return
+            state[name] = 1
+            for dep in sorted(deps[name]):
+                visit(dep, trail + [name])
+            state[name] = 2
+            ordered.append(metrics[name])
+
+        for name in metrics:
+            visit(name, [])
+        return ordered
+
+    def _check_structure(self, lines: LineMap) -> None:
+        rs = self.main
+        top = sum((node.weight for node in rs.indicators), Decimal(0))
+        if rs.indicators and top != rs.total:
+            self.problems.append(Problem(f"indicator weights add up to {top}, not the stated total {rs.total}", lines.find(("indicators",))))
+        mins = [g.min for g in rs.grades]
+        if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
+            self.problems.append(Problem("grades must be listed from the highest `min` down, each `min` different", lines.find(("grades",))))
+        if rs.grades and rs.grades[-1].min != 0:
+            self.problems.append(Problem(f"the lowest grade must start at 0 (it starts at {rs.grades[-1].min}): some scores would get no grade", lines.find(("grades",))))
+        for g in rs.grades:
+            if g.min > rs.total:
+                self.problems.append(Problem(f"grade `{g.name}` needs {g.min}, more than the total {rs.total}: it can never be reached", lines.find(("grades",))))
+        if rs.disqualified_grade not in [g.name for g in rs.grades]:
+            self.problems.append(Problem(f"disqualified_grade `{rs.disqualified_grade}` is not one of the grades", lines.find(("disqualified_grade",))))
+        for i, tier in enumerate(rs.tiers):
+            if tier.min > tier.max:
+                self.problems.append(Problem(f"tier `{tier.name}`: min {tier.min} is above max {tier.max}", lines.find(("tiers", i))))
+
+
+def band_problems(ident: str, method: BandsMethod, lines: LineMap, path: tuple) -> list[Problem]:
+    """Bands that are empty, overlap (the later one is partly dead) or leave a gap between them.
+
+    Values below the lowest band or above the highest score 0 by design; between bands they
+    would too, which is almost always a typo (`lt: 0.1` where `lte: 0.1` was meant).
+    """
+    problems: list[Problem] = []
+    spans = []
+    for j, band in enumerate(method.bands):
+        low = (band.gt, False) if band.gt is not None else (band.gte, True) if band.gte is not None else (None, False)
+        high = (band.lt, False) if band.lt is not None else (band.lte, True) if band.lte is not None else (None, False)
+        where = lines.find(path + (j,))
+        if low[0] is not None and high[0] is not None and (low[0] > high[0] or (low[0] == high[0] and not (low[1] and high[1]))):
+            problems.append(Problem(f"indicator `{ident}`: band {j + 1} ({_band(band)}) contains no value", where))
+            continue
+        spans.append((j, low, high, where))
+    # sort by lower bound: unbounded first, then by value, a closed bound before an open one
+    spans.sort(key=lambda s: (s[1][0] is not None, s[1][0] if s[1][0] is not None else 0, not s[1][1], s[0]))
+    reach = None  # the highest upper bound so far: (value or None for +∞, closed, band index)
+    for j, (low, low_closed), (high, high_closed), where in spans:
+        if reach is not None:
+            r_value, r_closed, r_band = reach
+            first, second = sorted((j, r_band))
+            if r_value is None or low is None or low < r_value or (low == r_value and low_closed and r_closed):
+                problems.append(Problem(f"indicator `{ident}`: bands {first + 1} ({_band(method.bands[first])}) and "
+                                        f"{second + 1} ({_band(method.bands[second])}) overlap; the first listed wins",
+                                        lines.find(path + (second,))))
+            elif low > r_value or not (low_closed or r_closed):
+                problems.append(Problem(f"indicator `{ident}`: no band covers the values between band {r_band + 1} "
+                                        f"({_band(method.bands[r_band])}) and band {j + 1} ({_band(method.bands[j])}); "
+                                        f"they would score 0", where))
+        if reach is None or high is None or (reach[0] is not None and (high > reach[0] or (high == reach[0] and high_closed))):
+            reach = (high, high_closed, j)
+    return problems
+
+
+def _band(band) -> str:
+    parts = [f"{op} {format(v, 'f')}" for op, v in (("gt", band.gt), ("gte", band.gte), ("lt", band.lt), ("lte", band.lte))
+             if v is not None]
+    return ", ".join(parts) or "any value"
+
+
+def _pair(yes: str, no: str, ident: str, expr: CompiledExpr) -> list[Rule]:
+    """A condition and its negation as two rules, so "false" and "unknown" can be told apart."""
+    node = expr.node
+    negated = n.Unary(text=f"not ({node.text})", line=node.line, column=node.column, op="not", operand=node)
+    return [Rule(f"{yes}:{ident}", yes, expr),
+            Rule(f"{no}:{ident}", no, CompiledExpr(negated, compile_fast(negated), expr.where), negates=f"{yes}:{ident}")]
+
+
+def _did_you_mean(word: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return f" (did you mean `{close[0]}`?)" if close else ""
+
+
+def _digest(sources: list[Source]) -> str:
+    payload = json.dumps([s.ruleset.model_dump(mode="json", by_alias=True) for s in sources], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:12]
+
+
+def compile_ruleset(sources: list[Source]) -> CompiledRuleset:
+    return _Compiler(sources).compile()

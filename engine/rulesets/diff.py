@@ -1,0 +1,79 @@
+"""A semantic diff of two resolved rulesets: what a bureau changed, not which lines moved.
+
+Entries (indicators, grades, vetoes, …) are matched by id; for each one added, removed or changed
+the diff names the field, the old and new value, and the file:line the new value comes from.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jixiao.rulesets.compiler import Source
+from jixiao.rulesets.view import KINDS, Entry, flatten, short
+
+LABELS = {"ruleset": "ruleset", "grade": "grade", "tier": "tier", "metric": "metric", "indicator": "indicator",
+          "veto": "veto", "exemption": "exemption", "check": "check", "finding": "finding"}
+
+
+@dataclass(frozen=True)
+class Change:
+    op: str  # "+", "-", "~"
+    kind: str
+    ident: str
+    field: str | None = None
+    old: str | None = None
+    new: str | None = None
+    where: str = ""
+
+    def __str__(self) -> str:
+        subject = f"{LABELS[self.kind]} {self.ident}".strip() if self.ident else LABELS[self.kind]
+        if self.op == "~":
+            return f"~ {subject} {self.field}: {self.old} → {self.new}  ({self.where})"
+        summary = f": {self.new}" if self.new else ""
+        return f"{self.op} {subject}{summary}  ({self.where})"
+
+
+def diff(old: list[Source], new: list[Source]) -> list[Change]:
+    """Changes from `old` to `new`, grouped by kind in a fixed order, then in the new file's order."""
+    a, b = flatten(old), flatten(new)
+    changes: list[Change] = []
+    for kind in KINDS:
+        for key, entry in b.items():
+            if key[0] != kind:
+                continue
+            if key not in a:
+                changes.append(Change("+", kind, entry.ident, new=_summary(entry), where=short(entry.where)))
+                continue
+            before = a[key]
+            for name in list(dict.fromkeys(list(before.fields) + list(entry.fields))):
+                was, now = before.fields.get(name), entry.fields.get(name)
+                if was != now:
+                    where = entry.origins.get(name) or entry.where
+                    changes.append(Change("~", kind, entry.ident if kind != "ruleset" else "", name,
+                                          _clip(was), _clip(now), short(where)))
+        for key, entry in a.items():
+            if key[0] == kind and key not in b:
+                changes.append(Change("-", kind, entry.ident, new=_summary(entry), where=f"was {short(entry.where)}"))
+    return changes
+
+
+def _summary(entry: Entry) -> str:
+    keys = [k for k in ("name", "weight", "method", "min", "range", "effect", "expr", "when") if k in entry.fields]
+    return ", ".join(f"{k} {entry.fields[k]}" for k in keys)
+
+
+def _clip(value: str | None) -> str:
+    return "(none)" if value is None else value
+
+
+def format_diff(old: list[Source], new: list[Source], changes: list[Change]) -> str:
+    a, b = old[0].ruleset, new[0].ruleset
+    lines = [f"{a.id} {a.version} ({old[0].lines.file}) → {b.id} {b.version} ({new[0].lines.file})"]
+    if not changes:
+        lines.append("no semantic differences")
+    added = sum(c.op == "+" for c in changes)
+    removed = sum(c.op == "-" for c in changes)
+    changed = sum(c.op == "~" for c in changes)
+    lines += [str(c) for c in changes]
+    if changes:
+        lines.append(f"{added} added, {removed} removed, {changed} changed")
+    return "\n".join(lines) + "\n"

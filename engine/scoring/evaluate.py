@@ -1,0 +1,136 @@
+"""Evaluate records against a compiled ruleset: metrics → rules → scores → vetoes → grade → texts.
+
+Pure with respect to its inputs: the same record and ruleset give the same result, whichever
+engine decides the rules, however often it runs.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from jixiao.rulesets.compiler import CompiledRuleset
+from jixiao.core.decimals import exact, round_half_up
+from jixiao.core.errors import EvaluationError
+from jixiao.records.namespace import path_resolver, record_namespace
+from jixiao.records.model import Case, Department, Project, record_kind
+from jixiao.scoring.results import CaseResult, RecordResult, RulesetRef
+from jixiao.engines import get_engine
+from jixiao.scoring.methods import grade_for, indicator_score, score_leaf, total_score
+
+
+def compute_metrics(compiled: CompiledRuleset, ns: dict) -> dict[str, Any]:
+    """Adds each metric to `ns` in dependency order, rounded where the ruleset says."""
+    return compiled.run_metrics(ns)
+
+
+@exact
+def evaluate_record(compiled: CompiledRuleset, record: Project | Department, case: Case | None = None,
+                    engine: str = "auto") -> RecordResult:
+    """Score one department or project."""
+    kind = record_kind(record)
+    if compiled.kind not in (kind, "any"):
+        raise EvaluationError(f"ruleset {compiled.id} applies to {compiled.kind} records, not to {kind} {record.id}")
+    rule_engine = get_engine(engine)
+    rs = compiled.ruleset
+    ns = record_namespace(record, case, compiled.reads)
+    try:
+        metrics = compute_metrics(compiled, ns)
+        fired = rule_engine.fire(compiled, ns)
+    except EvaluationError as exc:
+        raise EvaluationError(f"{kind} {record.id} ({record.name}): {exc}") from None
+    render = path_resolver(ns)
+
+    def text(key: tuple[str, str, str]) -> str:
+        return compiled.templates[key].render(render)
+
+    # the result is built as plain fields and validated once, at the end (see scoring's docstring)
+    exemptions = [{"id": e.id, "name": e.name, "scored": e.score, "published": e.publish,
+                   "reason": text(("exemption", e.id, "reason"))}
+                  for e in compiled.exemptions if f"exemption:{e.id}" in fired]
+    exempt_from_scoring = any(not e["scored"] for e in exemptions)
+
+    if exempt_from_scoring:
+        indicators = [indicator_score(leaf, None, "exempt", None, "免于评价", []) for leaf in compiled.leaves()]
+        score, assessable = None, False
+    else:
+        try:
+            indicators = [score_leaf(compiled, leaf, ns, fired) for leaf in compiled.leaves()]
+        except EvaluationError as exc:
+            raise EvaluationError(f"{kind} {record.id} ({record.name}): {exc}") from None
+        total = total_score(compiled, indicators)
+        score, assessable = total.score, total.assessable
+        if not indicators:  # a ruleset that only checks and suggests (the review rulesets) gives no score
+            score = None
+
+    vetoes = [{"id": v.id, "name": v.name, "effect": v.effect.type, "grade": v.effect.grade, "points": v.effect.points,
+               "reason": text(("veto", v.id, "reason"))}
+              for v in compiled.vetoes if f"veto:{v.id}" in fired]
+    grade = None
+    if not exempt_from_scoring:
+        score, grade = _apply_vetoes(compiled, score, assessable, vetoes)
+
+    checks = []
+    for check in compiled.checks:
+        ok = True if f"check.pass:{check.id}" in fired else False if f"check.fail:{check.id}" in fired else None
+        message = text(("check", check.id, "message")) if ok is False else (check.name if ok else f"{check.name}：数据未填报，无法核对")
+        checks.append({"id": check.id, "name": check.name, "ok": ok, "severity": check.severity, "message": message})
+
+    # a record exempt from scoring is not evaluated, so no problem or improvement is suggested for it
+    findings = [] if exempt_from_scoring else [
+        {"id": f.id, "category": f.category, "severity": f.severity,
+         "problem": text(("finding", f.id, "problem")), "improvement": text(("finding", f.id, "improvement"))}
+        for f in compiled.findings if f"finding:{f.id}" in fired]
+
+    if exempt_from_scoring:
+        status = "exempt"
+    elif vetoes:
+        status = "vetoed"
+    elif not assessable:
+        status = "not_assessable"
+    else:
+        status = "scored"
+    return _validate_result({
+        "id": record.id, "name": record.name, "kind": kind, "ruleset": compiled.id, "engine": rule_engine.name,
+        "score": score, "max_score": rs.total, "grade": grade, "status": status, "assessable": assessable,
+        "published": all(e["published"] for e in exemptions),
+        "indicators": indicators, "vetoes": vetoes, "exemptions": exemptions, "checks": checks, "findings": findings,
+        "metrics": metrics,
+    })
+
+
+_validate_result = RecordResult.model_validate
+
+
+def _apply_vetoes(compiled: CompiledRuleset, score: Decimal | None, assessable: bool,
+                  vetoes: list[dict]) -> tuple[Decimal | None, str | None]:
+    """Deductions first (floor 0), then the grade, then the strictest cap; disqualification last."""
+    rs = compiled.ruleset
+    for veto in vetoes:
+        if veto["effect"] == "deduct" and score is not None:
+            score = round_half_up(max(score - veto["points"], Decimal(0)), rs.rounding.places)
+    grade = grade_for(compiled, score) if (score is not None and assessable) else None
+    order = [g.name for g in rs.grades]
+    for veto in vetoes:
+        if veto["effect"] == "grade_cap" and grade is not None and order.index(grade) < order.index(veto["grade"]):
+            grade = veto["grade"]
+    if any(v["effect"] == "disqualify" for v in vetoes):
+        grade = rs.disqualified_grade
+    return score, grade
+
+
+def evaluate_case(case: Case, department_ruleset: CompiledRuleset | None, project_ruleset: CompiledRuleset | None,
+                  engine: str = "auto") -> CaseResult:
+    """Score a case's department and each of its projects."""
+    rulesets = {}
+    if department_ruleset is not None:
+        rulesets["department"] = _ref(department_ruleset)
+    if project_ruleset is not None:
+        rulesets["project"] = _ref(project_ruleset)
+    department = evaluate_record(department_ruleset, case.department, case, engine) if department_ruleset else None
+    projects = [evaluate_record(project_ruleset, p, case, engine) for p in case.projects] if project_ruleset else []
+    return CaseResult(case=case.case.id, unit=case.case.unit, year=case.case.year, ruleset=rulesets,
+                      engine=get_engine(engine).name, department=department, projects=projects)
+
+
+def _ref(compiled: CompiledRuleset) -> RulesetRef:
+    return RulesetRef(id=compiled.id, version=compiled.ruleset.version, title=compiled.ruleset.title)

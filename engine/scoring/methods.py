@@ -1,0 +1,305 @@
+"""Scoring methods: turn metric values and the record's own indicators into points.
+
+Every method returns the points and a short Chinese explanation that cites the figures, so a
+score can always be traced back. Missing data is never 0 unless the ruleset says so.
+
+Scores are plain dicts with the fields of `results.IndicatorScore` / `results.ItemScore`:
+evaluation validates the whole record result once, at the end, which measured a third cheaper
+than validating a model for every row and indicator as it is scored.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from jixiao.rulesets.compiler import CompiledIndicator, CompiledRuleset
+from jixiao.core.decimals import CONTEXT, divide, number, percent, round_half_up, shown_as
+from jixiao.core.errors import EvaluationError
+from jixiao.rulesets.model import BandsMethod, ConditionMethod, LadderMethod, OwnIndicatorsMethod, RateMethod, Tier
+
+ZERO = Decimal(0)
+
+
+@dataclass
+class Outcome:
+    """A method's verdict before missing-data handling: points, or None when data is missing."""
+
+    score: Decimal | None
+    value: Any
+    detail: str
+    rejected: bool = False
+    items: list[dict] | None = None  # ItemScore fields
+    partial: Decimal | None = None  # points of the rows that could be scored, when others cannot
+
+
+def _points(value: Decimal, places: int) -> Decimal:
+    return round_half_up(max(value, ZERO), places)
+
+
+def _require_number(leaf: CompiledIndicator, value: Any) -> Decimal | None:
+    if value is None or isinstance(value, Decimal):
+        return value
+    raise EvaluationError(f"indicator `{leaf.node.id}`: value `{leaf.value.node.text}` gives {value!r}, not a number")
+
+
+def score_rate(leaf: CompiledIndicator, method: RateMethod, value: Decimal | None, places: int) -> Outcome:
+    if value is None:
+        return _unknown(leaf)
+    weight = leaf.node.weight
+    used = min(value, method.cap) if method.cap is not None else value
+    capped = f"，按上限{percent(method.cap)}计" if method.cap is not None and value > method.cap else ""
+    score = _points(CONTEXT.multiply(used, weight), places)
+    return Outcome(score, value, f"{leaf.value_label}{percent(value)}{capped} × {number(weight)}分 = {number(score)}分")
+
+
+def score_ladder(leaf: CompiledIndicator, method: LadderMethod, value: Decimal | None, places: int) -> Outcome:
+    if value is None:
+        return _unknown(leaf)
+    _show = shown_as(leaf.value_format)
+    weight = leaf.node.weight
+    below, above = method.standard - value, value - method.standard
+    gap = {"below": below, "above": above, "both": abs(below)}[method.direction]
+    if gap <= 0:
+        return Outcome(round_half_up(weight, places), value,
+                       f"{leaf.value_label}{_show(value)}，达到标准{_show(method.standard)}，得满分{number(weight)}分")
+    steps = CONTEXT.divide(gap, method.step)
+    if method.steps == "floor":
+        steps = Decimal(math.floor(steps))
+    elif method.steps == "ceil":
+        steps = Decimal(math.ceil(steps))
+    deducted = CONTEXT.multiply(steps, method.deduct)
+    score = _points(weight - deducted, places)
+    side = "低于" if (method.direction == "below" or (method.direction == "both" and below > 0)) else "超过"
+    return Outcome(score, value, f"{leaf.value_label}{_show(value)}，{side}标准{_show(method.standard)}共{_show(gap)}，"
+                                 f"每{_show(method.step)}扣{number(method.deduct)}分，扣{number(deducted)}分，得{number(score)}分")
+
+
+def score_bands(leaf: CompiledIndicator, method: BandsMethod, value: Decimal | None, places: int) -> Outcome:
+    if value is None:
+        return _unknown(leaf)
+    _show = shown_as(leaf.value_format)
+    for band in method.bands:
+        if band.contains(value):
+            return Outcome(round_half_up(band.points, places), value,
+                           f"{leaf.value_label}{_show(value)}，落在{band_text(band, _show) or '任意'}区间，得{number(band.points)}分")
+    return Outcome(round_half_up(ZERO, places), value, f"{leaf.value_label}{_show(value)}，不在任何给分区间，得0分")
+
+
+def score_condition(leaf: CompiledIndicator, fired: set[str], places: int) -> Outcome:
+    weight = leaf.node.weight
+    if f"cond.true:{leaf.node.id}" in fired:
+        return Outcome(round_half_up(weight, places), True, f"条件成立，得满分{number(weight)}分")
+    if f"cond.false:{leaf.node.id}" in fired:
+        return Outcome(round_half_up(ZERO, places), False, "条件不成立，得0分")
+    return Outcome(None, None, "条件所需数据未填报，无法判断")
+
+
+def _unknown(leaf: CompiledIndicator) -> Outcome:
+    return Outcome(None, None, f"{leaf.value_label}无法计算（所需数据未填报）")
+
+
+def band_text(band, _show) -> str:
+    """A band's bounds in words: ≥90.00%且<100.00% ("" for a band without bounds)."""
+    low = f"{'>' if band.gt is not None else '≥'}{_show(band.gt if band.gt is not None else band.gte)}" if (band.gt is not None or band.gte is not None) else ""
+    high = f"{'<' if band.lt is not None else '≤'}{_show(band.lt if band.lt is not None else band.lte)}" if (band.lt is not None or band.lte is not None) else ""
+    return "且".join(p for p in (low, high) if p)
+
+
+# ---- the record's own indicators ---------------------------------------------------------
+
+def score_own_indicators(leaf: CompiledIndicator, method: OwnIndicatorsMethod, indicators: list[dict],
+                         tiers: list[Tier], places: int) -> Outcome:
+    """Score 产出/效益/满意度 rows by direction (正向/反向/等于) or qualitative tier.
+
+    The node's weight is shared as the form's own 分值 say (scaled to the node's weight when they
+    add up to something else), or equally when the form gives none.
+    """
+    rows = [i for i in indicators if i.get("level1") in method.level1]
+    weight = leaf.node.weight
+    if not rows:
+        return Outcome(None, None, f"未填报{'/'.join(method.level1)}指标", items=[])
+    form_weights = [r.get("weight") for r in rows]
+    if all(w is not None for w in form_weights) and sum(form_weights) > 0:
+        total = sum(form_weights)
+        shares = [CONTEXT.divide(CONTEXT.multiply(w, weight), total) for w in form_weights]
+        basis = f"按表内分值分配（合计{number(total)}分，折算为{number(weight)}分）" if total != weight else "按表内分值"
+    else:
+        shares = [CONTEXT.divide(weight, Decimal(len(rows)))] * len(rows)
+        basis = f"表内未给分值，{len(rows)}项平均分配"
+    items = [_score_item(row, share, form_weight, tiers, method, places)
+             for row, share, form_weight in zip(rows, shares, form_weights)]
+    return Outcome(None, None, basis, items=items)
+
+
+def _item(row: dict, share: Decimal, score: Decimal | None, status: str, detail: str) -> dict:
+    """An ItemScore's fields."""
+    return {"name": row["name"], "level1": row["level1"], "level2": row.get("level2"), "kind": row["kind"],
+            "direction": row.get("direction"), "target": row.get("target"), "actual": row.get("actual"),
+            "weight": share, "score": score, "status": status, "detail": detail}
+
+
+def _score_item(row: dict, share: Decimal, form_weight: Decimal | None, tiers: list[Tier],
+                method: OwnIndicatorsMethod, places: int) -> dict:
+    if row["kind"] == "qualitative":
+        return _score_qualitative(row, share, form_weight, tiers, method, places)
+    target, actual, direction = row.get("target"), row.get("actual"), row.get("direction")
+    if direction is None:
+        return _item(row, share, None, "not_assessable", "未填写指标方向（≥、≤、=），无法按方向计分")
+    for label, value in (("年度指标值", target), ("实际完成值", actual)):
+        if value is None:
+            return _item(row, share, None, "not_assessable", f"{label}未填报")
+        if not isinstance(value, Decimal):
+            return _item(row, share, None, "not_assessable", f"{label}“{value}”不是数值，定量指标无法计分")
+    actual_used = max(actual, ZERO)
+    ratio, formula = _direction_ratio(direction, target, actual_used)
+    score = _points(CONTEXT.multiply(ratio, share), places)
+    return _item(row, share, score, "scored", f"{formula}，得{number(score)}分（分值{number(share)}）")
+
+
+def _direction_ratio(direction: str, target: Decimal, actual: Decimal) -> tuple[Decimal, str]:
+    """The share of the weight earned, by the 正向/反向/等于 formulas of the domain notes."""
+    one = Decimal(1)
+    if direction == "=" and target == 0:
+        return (one, "等于型，目标0，实际≤0，满分") if actual <= 0 else (ZERO, "等于型，目标0，实际>0，0分")
+    if direction in (">=", ">", "="):
+        if actual >= target or target == 0:
+            return one, f"正向，实际{number(actual)}≥目标{number(target)}，满分"
+        ratio = divide(actual, target) or ZERO
+        return ratio, f"正向，实际{number(actual)}÷目标{number(target)}={percent(ratio)}"
+    # 反向 (≤, <)
+    if actual <= target:
+        return one, f"反向，实际{number(actual)}≤目标{number(target)}，满分"
+    if target <= 0 or actual >= target * 2:
+        return ZERO, f"反向，实际{number(actual)}≥目标的2倍，0分"
+    ratio = one - (divide(actual - target, target) or ZERO)
+    return ratio, f"反向，1−(实际{number(actual)}−目标{number(target)})÷目标={percent(ratio)}"
+
+
+def _score_qualitative(row: dict, share: Decimal, form_weight: Decimal | None, tiers: list[Tier],
+                       method: OwnIndicatorsMethod, places: int) -> dict:
+    tier_name = row.get("tier")
+    if not tier_name:
+        return _item(row, share, None, "not_assessable", "定性指标未选择评价档次")
+    tier = next((t for t in tiers if t.name == tier_name), None)
+    if tier is None:
+        return _item(row, share, None, "rejected", f"档次“{tier_name}”不是本规则的档次（{'、'.join(t.name for t in tiers)}）")
+    basis = form_weight if form_weight is not None else share
+    low, high = tier.min * basis, tier.max * basis
+    self_score = row.get("self_score")
+    band = f"{number(low)}–{number(high)}分"
+    if self_score is None:
+        if method.tier_score_default == "none":
+            return _item(row, share, None, "not_assessable", f"档次“{tier_name}”（{band}）未填自评分")
+        score = _points(CONTEXT.multiply(tier.min, share), places)
+        return _item(row, share, score, "scored", f"档次“{tier_name}”未填自评分，按区间下限计{number(score)}分")
+    if not (low <= self_score <= high):
+        return _item(row, share, None, "rejected",
+                     f"自评分{number(self_score)}不在所选档次“{tier_name}”的分值区间{band}内，不予采用")
+    score = _points(divide(CONTEXT.multiply(self_score, share), basis) or ZERO, places)
+    return _item(row, share, score, "scored", f"档次“{tier_name}”（{band}），自评分{number(self_score)}，得{number(score)}分")
+
+
+# ---- one leaf, with missing-data handling --------------------------------------------------
+
+def score_leaf(compiled: CompiledRuleset, leaf: CompiledIndicator, ns: dict, fired: set[str]) -> dict:
+    """An IndicatorScore's fields."""
+    method, places = leaf.node.method, compiled.ruleset.rounding.places
+    kind = type(method)  # the ruleset schema's method models have no subclasses
+    if kind is OwnIndicatorsMethod:
+        outcome = score_own_indicators(leaf, method, ns.get("indicators") or [], compiled.ruleset.tiers, places)
+        outcome = _combine_items(leaf, outcome, places)
+    elif kind is ConditionMethod:
+        outcome = score_condition(leaf, fired, places)
+    else:
+        value = _require_number(leaf, leaf.value.run(ns))
+        outcome = _VALUE_SCORERS[kind](leaf, method, value, places)
+    return _apply_missing(leaf, outcome, places)
+
+
+_VALUE_SCORERS = {RateMethod: score_rate, LadderMethod: score_ladder, BandsMethod: score_bands}
+
+
+def _combine_items(leaf: CompiledIndicator, outcome: Outcome, places: int) -> Outcome:
+    """A node's points from its rows: rejected rows reject it; missing rows follow `missing`."""
+    items = outcome.items or []
+    if not items:
+        return outcome
+    weight = leaf.node.weight
+    scored = [i for i in items if i["status"] == "scored"]
+    missing = [i for i in items if i["status"] == "not_assessable"]
+    rejected = [i for i in items if i["status"] == "rejected"]
+    partial = sum((i["score"] for i in scored), ZERO)
+    if rejected:
+        return Outcome(None, None, outcome.detail + f"；{len(rejected)}项自评不予采用", rejected=True, items=items,
+                       partial=round_half_up(partial, places))
+    if missing and leaf.missing == "rescale":
+        if not scored:
+            return Outcome(None, None, outcome.detail + "；全部指标数据缺失", items=items)
+        kept = sum((i["weight"] for i in scored), ZERO)
+        score = _points(CONTEXT.divide(CONTEXT.multiply(partial, weight), kept), places)
+        return Outcome(score, None, outcome.detail + f"；{len(missing)}项数据缺失不计，其余按{number(weight)}分折算", items=items)
+    if missing and leaf.missing == "zero":
+        return Outcome(round_half_up(partial, places), None, outcome.detail + f"；{len(missing)}项数据缺失按0分计", items=items)
+    if missing:
+        return Outcome(None, None, outcome.detail + f"；{len(missing)}项数据缺失，无法评价（已得{number(partial)}分）", items=items,
+                       partial=round_half_up(partial, places))
+    return Outcome(round_half_up(partial, places), None, outcome.detail, items=items)
+
+
+def _apply_missing(leaf: CompiledIndicator, outcome: Outcome, places: int) -> dict:
+    if outcome.rejected:
+        score, status, detail = None, "rejected", outcome.detail
+    elif outcome.score is not None:
+        score, status, detail = outcome.score, "scored", outcome.detail
+    elif leaf.missing == "zero":
+        score, status, detail = round_half_up(ZERO, places), "zero", outcome.detail + "，按0分计"
+    elif leaf.missing == "rescale":
+        score, status, detail = None, "dropped", outcome.detail + "，不计入，总分按其余指标折算"
+    else:
+        score, status, detail = None, "not_assessable", outcome.detail + "，信息不足无法评价"
+    return indicator_score(leaf, score, status, outcome.value, detail, outcome.items or [], outcome.partial)
+
+
+def indicator_score(leaf: CompiledIndicator, score: Decimal | None, status: str, value: Any, detail: str,
+                    items: list[dict], partial: Decimal | None = None) -> dict:
+    """An IndicatorScore's fields."""
+    node = leaf.node
+    return {"id": node.id, "name": node.name, "path": list(leaf.path), "method": node.method.type,
+            "max_score": node.weight, "score": score, "status": status, "value": value, "detail": detail,
+            "partial": partial, "items": items}
+
+
+@dataclass
+class Total:
+    score: Decimal | None
+    assessable: bool
+    detail: str
+
+
+def total_score(compiled: CompiledRuleset, scores: list[dict]) -> Total:
+    """Sum of the leaves (IndicatorScore fields); dropped leaves rescale the rest to the ruleset's total."""
+    rs = compiled.ruleset
+    places = rs.rounding.places
+    partial = sum((s["score"] if s["score"] is not None else s["partial"] or ZERO for s in scores), ZERO)
+    blocked = [s for s in scores if s["status"] in ("not_assessable", "rejected")]
+    dropped = [s for s in scores if s["status"] == "dropped"]
+    if blocked:
+        names = "、".join(s["name"] for s in blocked)
+        return Total(round_half_up(partial, places), False, f"{names}无法评价，总分不完整（已得{number(partial)}分）")
+    if dropped:
+        kept = rs.total - sum((s["max_score"] for s in dropped), ZERO)
+        if kept <= 0:
+            return Total(None, False, "全部指标数据缺失")
+        scaled = CONTEXT.divide(CONTEXT.multiply(partial, rs.total), kept)
+        return Total(round_half_up(scaled, places), True,
+                     f"{'、'.join(s['name'] for s in dropped)}数据缺失不计，{number(partial)}÷{number(kept)}×{number(rs.total)}折算")
+    return Total(round_half_up(partial, places), True, "")
+
+
+def grade_for(compiled: CompiledRuleset, score: Decimal) -> str:
+    for grade in compiled.ruleset.grades:
+        if score >= grade.min:
+            return grade.name
+    return compiled.ruleset.grades[-1].name
