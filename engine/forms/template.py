@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.records.model import Case, Department, Project
 from jixiao.forms import layout as L
-from jixiao.forms.stable import save_workbook
+from jixiao.core.office import save_workbook
 
 BLANK_INDICATOR_ROWS = 12
 BLANK_TEXT_ROWS = 3

@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from wcwidth import wcswidth
 
-from jixiao.forms.stable import FIXED_TIME, stable_zip, write_bytes
+from jixiao.core.office import FIXED_TIME, stable_zip, write_bytes
 from jixiao.outputs.report_model import BulletList, Paragraph, Report, Table
 
 BODY_FONT, HEADING_FONT = "宋体", "黑体"

@@ -16,7 +16,7 @@ from wcwidth import wcswidth
 
 from jixiao.outputs.render import INDICATOR_STATUS, RECORD_STATUS
 from jixiao.scoring.results import CaseResult, RecordResult
-from jixiao.forms.stable import save_workbook
+from jixiao.core.office import save_workbook
 from jixiao.forms.template import number_format
 
 KIND = {"department": "部门整体", "project": "项目"}
