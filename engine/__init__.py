@@ -9,7 +9,7 @@ The library API, in the order data flows::
 """
 from importlib.metadata import PackageNotFoundError, version as _version
 
-from jixiao.records.cases import load_case
+from jixiao.records.cases import load_case, load_case_data
 from jixiao.core.errors import CaseError, EngineError, EvaluationError, ExpressionError, JixiaoError, RulesetError
 from jixiao.scoring.evaluate import evaluate_case, evaluate_record
 from jixiao.outputs.publication import public_view
@@ -25,5 +25,5 @@ except PackageNotFoundError:  # pragma: no cover - imported from an unpacked tre
 __all__ = [
     "Case", "CaseError", "CaseResult", "Department", "EngineError", "EvaluationError", "ExpressionError", "Indicator",
     "JixiaoError", "Project", "RecordResult", "RulesetError", "default_ruleset", "evaluate_case", "evaluate_record",
-    "load_case", "load_ruleset", "public_view", "__version__",
+    "load_case", "load_case_data", "load_ruleset", "public_view", "__version__",
 ]

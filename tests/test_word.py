@@ -66,7 +66,7 @@ def test_word_report_bytes_are_the_same_every_time(tmp_path):
 def test_docx_needs_an_output_file():
     result = CliRunner().invoke(main, ["report", str(SAMPLE), "--format", "docx"])
     assert result.exit_code == 2
-    assert "-o REPORT.docx" in result.output
+    assert "-o 指定 REPORT.docx" in result.output
 
 
 @pytest.mark.parametrize("fmt", ["markdown", "json"])

@@ -7,26 +7,27 @@ import click
 
 from jixiao.cli.common import ENGINE, RULESETS, abort
 from jixiao.core.errors import JixiaoError
+from jixiao.core.i18n import _
 
 
 @click.command("batch")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
-              help="JSON Lines to write, one line per record (- for stdout)")
-@click.option("--workers", type=click.IntRange(1), default=1, show_default=True, help="score in N processes")
+              help="写出的 JSON Lines 文件，每条记录一行（- 为标准输出）")
+@click.option("--workers", type=click.IntRange(1), default=1, show_default=True, help="用 N 个进程评分")
 @click.option("--chunk-size", type=click.IntRange(1), default=64, show_default=True,
-              help="records handed to a worker at a time")
+              help="每次交给一个进程的记录数")
 @RULESETS
-@click.option("--public", is_flag=True, help="leave out every detail of records that may not be published (涉密)")
+@click.option("--public", is_flag=True, help="公开版：不得公开的记录（涉密）只保留名称和理由")
 @ENGINE
-@click.option("--progress/--no-progress", default=None, help="progress bar (default: when stderr is a terminal)")
+@click.option("--progress/--no-progress", default=None, help="显示进度条（默认：标准错误输出为终端时显示）")
 def batch_command(inputs: tuple[str, ...], output: str, workers: int, chunk_size: int, rulesets: tuple[str, ...],
                   public: bool, engine: str, progress: bool | None) -> None:
-    """Score many records: results streamed in input order, a summary table at the end.
+    """批量评分：结果按输入顺序逐条写出，最后打印汇总表。
 
-    INPUTS are case files (.yaml), JSON Lines (.jsonl: a whole case or {"case": …, "project": …}
-    per line) and folders of them. A record that fails is written as {"source", "error"} and the
-    others go on; the exit status is then 2 (3 if the rule engine failed)."""
+    INPUTS 为案例文件（.yaml）、JSON Lines（.jsonl：每行一个完整案例或 {"case": …, "project": …}）
+    及其所在文件夹。出错的记录写成 {"source", "error"}，其余照常评分；此时退出状态为 2（规则引擎
+    出错为 3）。"""
     from jixiao.batch.runner import Scorer, count_units, grade_names, iter_units, run_batch
 
     scorer = Scorer(rulesets, engine, public)
@@ -37,12 +38,12 @@ def batch_command(inputs: tuple[str, ...], output: str, workers: int, chunk_size
     show = sys.stderr.isatty() if progress is None else progress
     with click.open_file(output, "w", encoding="utf-8") as out:
         if show:
-            with click.progressbar(length=count_units(inputs), label="评分 scoring", file=sys.stderr,
+            with click.progressbar(length=count_units(inputs), label=_("评分"), file=sys.stderr,
                                    show_pos=True, show_eta=True) as bar:
                 summary = run_batch(iter_units(inputs), out, scorer, workers, chunk_size, bar.update)
         else:
             summary = run_batch(iter_units(inputs), out, scorer, workers, chunk_size)
     click.echo(summary.table(grades), err=True)
     if summary.failed:
-        click.echo(f"{summary.failed} 条记录失败 record(s) failed: see the \"error\" lines in {output}", err=True)
+        click.echo(_("{failed} 条记录失败：见 {output} 中含 \"error\" 的行").format(failed=summary.failed, output=output), err=True)
     sys.exit(summary.exit_code)

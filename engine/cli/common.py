@@ -5,19 +5,26 @@ from __future__ import annotations
 import sys
 
 import click
+from click.shell_completion import CompletionItem
 
 from jixiao.core.errors import JixiaoError, Problem
-from jixiao.rulesets.loader import DEFAULTS
+from jixiao.core.i18n import N_, _
+from jixiao.rulesets.loader import shipped_ids
 
 ENGINE = click.option("--engine", type=click.Choice(["auto", "durable", "native"]), default="auto", show_default=True,
-                      help="rule engine: durable-rules where it imports (auto), or the native one")
-RULESETS = click.option("--ruleset", "rulesets", multiple=True, metavar="ID|PATH",
-                        help="ruleset to use (repeat for department and project); defaults: "
-                             + ", ".join(f"{k} {v}" for k, v in DEFAULTS.items()))
+                      help="规则引擎：auto（可用时用 durable-rules）、durable 或 native")
+def complete_ruleset(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """Shell completion: the shipped ruleset ids, then files (`eval "$(_JIXIAO_COMPLETE=bash_source jixiao)"`)."""
+    ids = [CompletionItem(ident) for ident in shipped_ids() if ident.startswith(incomplete)]
+    return ids + [CompletionItem(incomplete, type="file")]
+
+
+RULESETS = click.option("--ruleset", "rulesets", multiple=True, metavar="ID|PATH", shell_complete=complete_ruleset,
+                        help=N_("所用规则集（部门、项目各一，可重复）；默认：部门 department-overall，项目 mof-project-selfeval"))
 
 
 def report_problem(problem: Problem | str) -> None:
-    click.echo(f"错误 error: {problem}", err=True)
+    click.echo(_("错误：{problem}").format(problem=problem), err=True)
 
 
 def fail(error: JixiaoError) -> None:

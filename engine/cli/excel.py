@@ -8,17 +8,24 @@ import click
 from jixiao.records.cases import load_case
 from jixiao.cli.common import abort
 from jixiao.core.errors import JixiaoError
+from jixiao.core.i18n import _
 
 
 @click.command("template")
 @click.argument("output", type=click.Path(dir_okay=False))
 @click.option("--kind", type=click.Choice(["project", "department"]), default="project", show_default=True,
-              help="项目支出绩效自评表 or 部门整体支出绩效自评表")
+              help="project：项目支出绩效自评表；department：部门整体支出绩效自评表")
 @click.option("--from", "from_case", type=click.Path(dir_okay=False), metavar="CASE.yaml",
-              help="fill the forms from a case file (department: the whole case; project: its projects)")
-def template_command(output: str, kind: str, from_case: str | None) -> None:
-    """Write a 自评表 workbook (.xlsx) laid out as the official form."""
+              help="用案例文件填好表格（部门表：整个案例；项目表：其中各项目）")
+@click.option("--force", is_flag=True, help="覆盖已有的文件")
+def template_command(output: str, kind: str, from_case: str | None, force: bool) -> None:
+    """按官方表样写出自评表工作簿（.xlsx），空白或已填。"""
     from jixiao.forms.template import write_template
+
+    if Path(output).suffix.lower() != ".xlsx":
+        raise click.UsageError(_("自评表工作簿的文件名须以 .xlsx 结尾：{path}").format(path=output))
+    if Path(output).exists() and not force:
+        raise click.UsageError(_("{path} 已存在，可能是已填好的自评表：不覆盖（确要覆盖请加 --force）").format(path=output))
 
     try:
         case = load_case(from_case) if from_case else None
@@ -29,15 +36,15 @@ def template_command(output: str, kind: str, from_case: str | None) -> None:
 
 @click.command("import")
 @click.argument("workbooks", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="case file to write (.yaml)")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="要写出的案例文件（.yaml）")
 def import_command(workbooks: tuple[str, ...], output: str) -> None:
-    """Read filled 自评表 workbooks into one case file; every unreadable cell is reported."""
+    """把填好的自评表工作簿读成一个案例文件；每个读不出的单元格都会指出。"""
     from jixiao.forms.case_yaml import case_to_yaml
     from jixiao.forms.reader import import_workbooks
 
     try:
-        case = import_workbooks(list(workbooks), warn=lambda message: click.echo(f"注意 note: {message}", err=True))
+        case = import_workbooks(list(workbooks), warn=lambda message: click.echo(_("注意：{message}").format(message=message), err=True))
     except JixiaoError as exc:
         abort(exc)
-    header = "imported by `jixiao import` from " + ", ".join(Path(w).name for w in workbooks)
+    header = _("由 `jixiao import` 读自 {files}").format(files="、".join(Path(w).name for w in workbooks))
     Path(output).write_text(case_to_yaml(case, header), encoding="utf-8")

@@ -11,31 +11,35 @@ from jixiao.cli.common import ENGINE, RULESETS, abort, emit, fail
 from jixiao.cli.excel import import_command, template_command
 from jixiao.cli.report import explain, report
 from jixiao.cli.rulesets import rulesets
+from jixiao.cli.schema import schema_command
 from jixiao.core.errors import JixiaoError
+from jixiao.core.i18n import _
+from jixiao.cli.language import LANG, LocalizedGroup
 from jixiao.scoring.evaluate import evaluate_case
 from jixiao.outputs.publication import public_view
 from jixiao.outputs.render import to_json, to_text
 from jixiao.rulesets.loader import pick_rulesets
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="jixiao")
+@click.group(cls=LocalizedGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="jixiao", message="%(prog)s %(version)s", help="显示版本并退出")
+@LANG
 def main() -> None:
-    """jixiao（绩效）：预算绩效自评的规则化评分。Score budget-performance self-evaluations."""
+    """jixiao（绩效）：预算绩效自评的规则化评分。"""
 
 
 @main.command()
 @click.argument("cases", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @RULESETS
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown", "xlsx"]), default="table", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="write to this file (required for --format xlsx)")
-@click.option("--public", is_flag=True, help="leave out every detail of records that may not be published (涉密)")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入此文件（--format xlsx 时必填）")
+@click.option("--public", is_flag=True, help="公开版：不得公开的记录（涉密）只保留名称和理由")
 @ENGINE
 def score(cases: tuple[str, ...], rulesets: tuple[str, ...], fmt: str, output: str | None, public: bool,
           engine: str) -> None:
-    """Score CASE files: department and projects, with checks and findings."""
+    """对案例文件评分：部门与项目的得分、等级、核对与问题建议。"""
     if fmt == "xlsx" and not output:
-        raise click.UsageError("--format xlsx writes a workbook: give -o RESULTS.xlsx")
+        raise click.UsageError(_("--format xlsx 输出工作簿：请用 -o 指定 RESULTS.xlsx"))
     try:
         department_rs, project_rs = pick_rulesets(rulesets)
     except JixiaoError as exc:
@@ -58,7 +62,7 @@ def score(cases: tuple[str, ...], rulesets: tuple[str, ...], fmt: str, output: s
 
 
 # ---- subcommands defined in their own modules ------------------------------------------------
-for command in (template_command, import_command, batch_command, rulesets, explain, report):
+for command in (template_command, import_command, batch_command, rulesets, explain, report, schema_command):
     main.add_command(command)
 
 

@@ -13,6 +13,7 @@ import click
 from jixiao.records.cases import load_case
 from jixiao.cli.common import ENGINE, RULESETS, abort, emit, report_problem
 from jixiao.core.errors import JixiaoError
+from jixiao.core.i18n import _
 from jixiao.scoring.evaluate import evaluate_case
 from jixiao.scoring.explain import render_trace, trace_record
 from jixiao.outputs.report import Rulesets, build_report, render_markdown
@@ -21,7 +22,7 @@ from jixiao.rulesets.loader import load_ruleset, pick_rulesets
 REVIEW = ("review-fuhe", "review-fuhe-project")
 
 REVIEW_OPTION = click.option("--review/--no-review", default=True, show_default=True,
-                             help="also run the review (复核) rulesets")
+                             help="同时运行复核规则集")
 
 
 def _review_rulesets():
@@ -31,19 +32,19 @@ def _review_rulesets():
 
 @click.command()
 @click.argument("case_path", metavar="CASE", type=click.Path(dir_okay=False))
-@click.option("--project", "project_id", metavar="ID", help="only this project")
+@click.option("--project", "project_id", metavar="ID", help="只看此项目")
 @RULESETS
 @REVIEW_OPTION
 @ENGINE
 def explain(case_path: str, project_id: str | None, rulesets: tuple[str, ...], review: bool, engine: str) -> None:
-    """Print the full trace of CASE: metrics and their inputs, indicators, rules fired, what was missing."""
+    """打印案例的完整计算过程：指标值及其来源、各指标得分、触发的规则、缺少的数据。"""
     try:
         department_rs, project_rs = pick_rulesets(rulesets)
         case = load_case(case_path)
         passes = [(department_rs, project_rs)] + ([_review_rulesets()] if review else [])
         if project_id is not None and project_id not in {p.id for p in case.projects}:
             known = ", ".join(p.id for p in case.projects)
-            report_problem(f"no project `{project_id}` in {case_path} (projects: {known})")
+            report_problem(_("{path} 中没有项目 `{project}`（项目：{known}）").format(path=case_path, project=project_id, known=known))
             sys.exit(2)
         out = []
         for dept_rs, proj_rs in passes:
@@ -61,18 +62,17 @@ def explain(case_path: str, project_id: str | None, rulesets: tuple[str, ...], r
 @click.command()
 @click.argument("case_path", metavar="CASE", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json", "docx"]), default="markdown", show_default=True,
-              help="markdown, the document model as JSON (for other renderers), or Word (docx, needs -o)")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="write to this file (required for docx)")
-@click.option("--public", is_flag=True, help="leave out every detail of records that may not be published (涉密), "
-                                              "and the review notes")
+              help="markdown、文档模型 JSON（供其他渲染工具），或 Word（docx，须 -o）")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入此文件（docx 时必填）")
+@click.option("--public", is_flag=True, help="公开版：不得公开的记录（涉密）只保留名称和理由，并略去复核意见")
 @RULESETS
 @REVIEW_OPTION
 @ENGINE
 def report(case_path: str, fmt: str, output: str | None, public: bool, rulesets: tuple[str, ...], review: bool,
            engine: str) -> None:
-    """Write a self-evaluation draft for CASE: 基本情况, 预算执行, 项目绩效, 问题, 改进措施, 得分."""
+    """为案例写出自评报告初稿：基本情况、预算执行、项目绩效、存在的问题、改进措施、得分。"""
     if fmt == "docx" and not output:
-        raise click.UsageError("--format docx writes a Word file: give -o REPORT.docx")
+        raise click.UsageError(_("--format docx 输出 Word 文件：请用 -o 指定 REPORT.docx"))
     try:
         department_rs, project_rs = pick_rulesets(rulesets)
         case = load_case(case_path)

@@ -4,12 +4,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+import yaml
 from pydantic import ValidationError
 
 from jixiao.core.errors import CaseError, Problem
 from jixiao.records.model import Case
 from jixiao.core.problems import problems_from
-from jixiao.core.yamlsource import LineMap, read_yaml
+from jixiao.core.yamlsource import LineMap, load_yaml_text, read_yaml, yaml_problem
 
 
 def _record_label(data: Any):
@@ -34,7 +35,7 @@ def case_from_data(data: Any, lines: LineMap) -> Case:
     try:
         case = Case.model_validate(data)
     except ValidationError as exc:
-        raise CaseError(problems_from(exc, lines, _record_label(data))) from None
+        raise CaseError(problems_from(exc, lines, _record_label(data), Case)) from None
     seen: dict[str, int] = {}
     problems = []
     for i, project in enumerate(case.projects):
@@ -62,4 +63,19 @@ def input_paths(paths: Iterable[str], suffixes: tuple[str, ...] = CASE_SUFFIXES)
 
 def load_case(path: str | Path) -> Case:
     data, lines = read_yaml(path, CaseError)
+    return case_from_data(data, lines)
+
+
+def load_case_data(data: Any, name: str = "<case>") -> Case:
+    """A case from a mapping (e.g. parsed JSON) or from YAML/JSON text — for embedders and the
+    service. Bad input raises `CaseError` with field paths (never a bare pydantic error); `name`
+    stands for the file in messages."""
+    if isinstance(data, (str, bytes)):
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        try:
+            data, lines = load_yaml_text(text, name)  # JSON is YAML: one loader, one set of checks
+        except yaml.YAMLError as exc:
+            raise CaseError([yaml_problem(exc, name)]) from None
+    else:
+        lines = LineMap(name)
     return case_from_data(data, lines)

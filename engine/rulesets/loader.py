@@ -95,7 +95,7 @@ def read_source(ref: Path | str) -> Source:
     try:
         model = Ruleset.model_validate(data)
     except ValidationError as exc:
-        raise RulesetError(problems_from(exc, lines)) from None
+        raise RulesetError(problems_from(exc, lines, model=Ruleset)) from None
     return Source(model, lines)
 
 

@@ -15,7 +15,7 @@ FILES = {"full": "ruleset.schema.json", "overrides": "ruleset-overrides.schema.j
 
 
 def ruleset_schema(overrides: bool = False) -> dict[str, Any]:
-    schema = _without_decimal_patterns(Ruleset.model_json_schema(by_alias=True, mode="validation"))
+    schema = without_decimal_patterns(Ruleset.model_json_schema(by_alias=True, mode="validation"))
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     if overrides:
         schema = _drop_required(schema)
@@ -25,11 +25,11 @@ def ruleset_schema(overrides: bool = False) -> dict[str, Any]:
     return schema
 
 
-def _without_decimal_patterns(node: Any) -> Any:
+def without_decimal_patterns(node: Any) -> Any:
     """pydantic before 2.12 gave Decimal strings a regex `pattern` and later ones do not: dropped, so
     the shipped file is the same whichever pydantic generated it."""
     if isinstance(node, dict):
-        out = {k: _without_decimal_patterns(v) for k, v in node.items()
+        out = {k: without_decimal_patterns(v) for k, v in node.items()
                if not (k == "pattern" and isinstance(v, str) and v.startswith("^(?!^[-+.]*$)"))}
         if isinstance(out.get("anyOf"), list):  # `Decimal | str`: two equal members once the pattern is gone
             unique: list = []
@@ -39,7 +39,7 @@ def _without_decimal_patterns(node: Any) -> Any:
             out["anyOf"] = unique
         return out
     if isinstance(node, list):
-        return [_without_decimal_patterns(v) for v in node]
+        return [without_decimal_patterns(v) for v in node]
     return node
 
 

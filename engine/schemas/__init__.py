@@ -1,0 +1,1 @@
+"""JSON Schemas of the result and case contracts, shipped as package data (see outputs.contracts)."""
