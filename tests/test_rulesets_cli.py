@@ -67,7 +67,7 @@ def test_every_shipped_ruleset_names_the_schema_and_passes_its_tests(ident):
     assert first.startswith("# yaml-language-server: $schema=ruleset")
     result = run("test", ident)
     assert result.exit_code == 0, result.output
-    assert result.stdout.rstrip().endswith("tests passed") and " 0/" not in result.stdout
+    assert result.stdout.rstrip().endswith("项测试通过") and "：0/" not in result.stdout
 
 
 def test_a_failing_test_says_where_what_was_expected_and_what_came(tmp_path):
@@ -78,9 +78,9 @@ def test_a_failing_test_says_where_what_was_expected_and_what_came(tmp_path):
     result = run("test", str(path))
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        f"{path}:45:11: test 高标准农田 98.30 优: score: expected 98.31, got 98.30",
-        f"{path}:53:11: test 人居环境 moves from 中 (78.40) to 良 (78.43): findings: expected [], got [low_execution]",
-        "hubei-project-selfeval: 3/5 tests passed",
+        f"{path}:45:11: 测试 高标准农田 98.30 优：得分：预期 98.31，实际 98.30",
+        f"{path}:53:11: 测试 人居环境 moves from 中 (78.40) to 良 (78.43)：问题与建议：预期 []，实际 [low_execution]",
+        "hubei-project-selfeval：3/5 项测试通过",
     ]
 
 
@@ -88,17 +88,17 @@ def test_a_ruleset_without_tests_fails_the_test_command(tmp_path):
     path = write(tmp_path, "bare.yaml", "id: bare\ntitle: t\napplies_to: any\nprovenance: p\n")
     result = run("test", str(path))
     assert result.exit_code == 1
-    assert "bare: 0/0 tests passed (the ruleset carries no tests)" in result.stdout
+    assert "bare：0/0 项测试通过（此规则集未带测试）" in result.stdout
 
 
 def test_diff_names_each_semantic_change_and_where_it_was_made():
     out = run("diff", "mof-project-selfeval", "hubei-project-selfeval").stdout.splitlines()
-    assert "~ grade 优 min: 90 → 80  (rulesets/hubei-project-selfeval.yaml:21)" in out
-    assert "~ grade 良 min: 80 → 70  (rulesets/hubei-project-selfeval.yaml:22)" in out
-    assert "~ indicator budget_execution weight: 10 → 20  (rulesets/hubei-project-selfeval.yaml:28)" in out
-    assert "~ indicator output weight: 50 → 40  (rulesets/hubei-project-selfeval.yaml:31)" in out
+    assert "~ 等级 优 min: 90 → 80  (rulesets/hubei-project-selfeval.yaml:21)" in out
+    assert "~ 等级 良 min: 80 → 70  (rulesets/hubei-project-selfeval.yaml:22)" in out
+    assert "~ 指标 budget_execution weight: 10 → 20  (rulesets/hubei-project-selfeval.yaml:28)" in out
+    assert "~ 指标 output weight: 50 → 40  (rulesets/hubei-project-selfeval.yaml:31)" in out
     assert not any(line.startswith(("+", "-")) for line in out)
-    assert run("diff", "pingan-veto", "pingan-veto").stdout.splitlines()[1] == "no semantic differences"
+    assert run("diff", "pingan-veto", "pingan-veto").stdout.splitlines()[1] == "无实质差异"
 
 
 def test_diff_reports_bands_thresholds_vetoes_and_texts(tmp_path):
@@ -120,11 +120,11 @@ def test_diff_reports_bands_thresholds_vetoes_and_texts(tmp_path):
           - {id: no_department_indicators, remove: true}
     """)
     out = run("diff", "department-overall", str(child)).stdout.splitlines()
-    assert f"~ indicator carryover method.bands: ≤0.05 → 10; >0.05 ≤0.1 → 8; >0.1 ≤0.2 → 6; >0.2 → 0 → ≤0.1 → 10; >0.1 → 0  ({child}:9)" in out
-    assert f"~ indicator execution method.step: 0.05 → 0.01  ({child}:12)" in out
-    assert f"~ indicator execution method.deduct: 2 → 0.5  ({child}:12)" in out
-    assert f"~ finding low_execution when: execution_rate < 0.9 → execution_rate < 0.95  ({child}:14)" in out
-    assert any(line.startswith("- finding no_department_indicators") for line in out)
+    assert f"~ 指标 carryover method.bands: ≤0.05 → 10; >0.05 ≤0.1 → 8; >0.1 ≤0.2 → 6; >0.2 → 0 → ≤0.1 → 10; >0.1 → 0  ({child}:9)" in out
+    assert f"~ 指标 execution method.step: 0.05 → 0.01  ({child}:12)" in out
+    assert f"~ 指标 execution method.deduct: 2 → 0.5  ({child}:12)" in out
+    assert f"~ 问题与建议 low_execution when: execution_rate < 0.9 → execution_rate < 0.95  ({child}:14)" in out
+    assert any(line.startswith("- 问题与建议 no_department_indicators") for line in out)
 
 
 def _sim_json(*args: str) -> dict:
@@ -166,9 +166,9 @@ def test_simulate_table_and_veto_status_changes(tmp_path):
     # 示例县 execution 95.88% < 96%: 96.18 − 10 = 86.18, 优 → 良; the seed's 99.55% is untouched
     line = next(line for line in out.splitlines() if line.startswith("sample-county-2024"))
     assert line.split()[3:8] == ["96.18", "优", "86.18", "良", "-10.00"]
-    assert "1 of 2 records change grade; 1 change score (from -10.00 to 0.00)" in out
-    flip = out.split("veto / exemption status changed:")[1]
-    assert "sample-nyj" in flip and "veto slow_spending" in flip and "lusong" not in flip
+    assert "2 条记录中 1 条等级变化，1 条得分变化（变化 -10.00 至 0.00）" in out
+    flip = out.split("否决、免评状态变化：")[1]
+    assert "sample-nyj" in flip and "否决 slow_spending" in flip and "lusong" not in flip
 
 
 def test_simulate_is_deterministic_and_writes_a_chart(tmp_path):
@@ -193,4 +193,4 @@ def test_chart_without_matplotlib_is_a_clear_error(tmp_path, monkeypatch):
 def test_simulate_refuses_rulesets_for_different_records():
     result = run("simulate", "--base", "mof-project-selfeval", "--candidate", "department-overall", str(ROOT / "cases"))
     assert result.exit_code == 2
-    assert "nothing to compare" in result.output
+    assert "无从比较" in result.output

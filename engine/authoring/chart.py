@@ -6,6 +6,7 @@ grades with Latin letters (优 → A excellent …) and says so in a note.
 """
 from __future__ import annotations
 
+from jixiao.core.i18n import language
 from jixiao.core.errors import JixiaoError
 from jixiao.authoring.simulate import NO_GRADE, Simulation
 
@@ -38,23 +39,26 @@ def write_chart(sim: Simulation, path: str, cjk: bool = True) -> None:
     """`cjk=False` forces the Latin labels (what a machine without CJK fonts gets)."""
     plt, font_manager = _matplotlib()
     font = cjk_font(font_manager) if cjk else None
+    chinese = font is not None and language() == "zh"  # Chinese labels need a CJK font to draw them
     grades = sim.grades()
     labels = ([g if g != NO_GRADE else "无等级" for g in grades] if font
               else [LATIN.get(g, f"grade {i + 1}") for i, g in enumerate(grades)])
+    text = (lambda zh, en: zh) if chinese else (lambda zh, en: en)
     before, after = sim.distribution("base"), sim.distribution("candidate")
     rc = {"font.family": [font, "DejaVu Sans"]} if font else {"font.family": ["DejaVu Sans"]}
     with plt.rc_context(rc | {"svg.hashsalt": "jixiao"}):
         fig, ax = plt.subplots(figsize=(7, 4), dpi=100)
         xs = range(len(grades))
         width = 0.38
-        bars_a = ax.bar([x - width / 2 for x in xs], before, width, label=f"base: {sim.base.id}", color="#8c9eb5")
-        bars_b = ax.bar([x + width / 2 for x in xs], after, width, label=f"candidate: {sim.candidate.id}", color="#d9822b")
+        bars_a = ax.bar([x - width / 2 for x in xs], before, width, label=text("现行：", "base: ") + sim.base.id, color="#8c9eb5")
+        bars_b = ax.bar([x + width / 2 for x in xs], after, width, label=text("拟用：", "candidate: ") + sim.candidate.id, color="#d9822b")
         for bars in (bars_a, bars_b):
             ax.bar_label(bars, padding=2, fontsize=9)
         ax.set_xticks(list(xs), labels)
-        ax.set_ylabel("records")
+        ax.set_ylabel(text("记录数", "records"))
         ax.set_ylim(0, max(before + after + [1]) * 1.2)
-        ax.set_title(f"Grade distribution, {len(sim.rows)} records: before and after")
+        ax.set_title(text(f"调整前后的等级分布（{len(sim.rows)} 条记录）",
+                          f"Grade distribution, {len(sim.rows)} records: before and after"))
         ax.legend(frameon=False, fontsize=9)
         ax.spines[["top", "right"]].set_visible(False)
         if not font:

@@ -13,6 +13,7 @@ from jixiao.records.cases import load_case
 from jixiao.rulesets.compiler import CompiledRuleset, compile_ruleset
 from jixiao.core.decimals import plain
 from jixiao.core.errors import JixiaoError, Location, Problem
+from jixiao.core.i18n import N_, _
 from jixiao.scoring.evaluate import evaluate_record
 from jixiao.records.model import Case
 from jixiao.scoring.results import RecordResult
@@ -59,7 +60,7 @@ def run_one(compiled: CompiledRuleset, test: RulesetTest, lines: LineMap, path: 
         record = _record(case, test.record, compiled.kind)
         result = evaluate_record(compiled, record, case, engine)
     except (JixiaoError, KeyError) as exc:
-        problems = exc.problems if isinstance(exc, JixiaoError) else [Problem(f"no project `{exc.args[0]}` in the case")]
+        problems = exc.problems if isinstance(exc, JixiaoError) else [Problem(_("案例中没有项目 `{id}`").format(id=exc.args[0]))]
         outcome.failures.extend(str(p) for p in problems)
         return outcome
     outcome.failures.extend(compare(test, result))
@@ -90,7 +91,7 @@ def _bases(file: str) -> list[Path]:
 def _record(case: Case, ident: str | None, kind: str):
     if ident in (None, "department", case.department.id):
         if kind == "project":
-            raise JixiaoError("this ruleset scores projects: name one in `record:`")
+            raise JixiaoError(_("此规则集为项目评分：请在 `record:` 中指明项目"))
         return case.department
     return case.project(ident)
 
@@ -114,35 +115,36 @@ def compare(test: RulesetTest, result: RecordResult) -> list[str]:
 
     def check(what: str, want, got) -> None:
         if want != got:
-            failures.append(f"{what}: expected {_show(want)}, got {_show(got)}")
+            failures.append(_("{what}：预期 {want}，实际 {got}").format(what=what, want=_show(want), got=_show(got)))
 
     if "score" in given:
-        check("score", expect.score, result.score)
+        check(_("得分"), expect.score, result.score)
     if "grade" in given:
-        check("grade", expect.grade, result.grade)
+        check(_("等级"), expect.grade, result.grade)
     if "status" in given:
-        check("status", expect.status, result.status)
+        check(_("状态"), expect.status, result.status)
     indicators = {i.id: i for i in result.indicators}
     for ident, want in expect.indicators.items():
         if ident not in indicators:
-            failures.append(f"indicator {ident}: no such indicator (indicators: {', '.join(indicators)})")
+            failures.append(_("指标 {id}：没有此指标（指标：{known}）").format(id=ident, known=", ".join(indicators)))
         else:
-            check(f"indicator {ident} score", want, indicators[ident].score)
+            check(_("指标 {id} 得分").format(id=ident), want, indicators[ident].score)
     for ident, want in expect.statuses.items():
         if ident in indicators:
-            check(f"indicator {ident} status", want, indicators[ident].status)
+            check(_("指标 {id} 状态").format(id=ident), want, indicators[ident].status)
         else:
-            failures.append(f"indicator {ident}: no such indicator (indicators: {', '.join(indicators)})")
-    for name, hits in (("vetoes", result.vetoes), ("exemptions", result.exemptions), ("findings", result.findings)):
+            failures.append(_("指标 {id}：没有此指标（指标：{known}）").format(id=ident, known=", ".join(indicators)))
+    for name, label, hits in (("vetoes", N_("一票否决"), result.vetoes), ("exemptions", N_("免评"), result.exemptions),
+                              ("findings", N_("问题与建议"), result.findings)):
         want = getattr(expect, name)
         if name in given and want is not None:
-            check(name, sorted(want), sorted(h.id for h in hits))
+            check(_(label), sorted(want), sorted(h.id for h in hits))
     checks = {c.id: c for c in result.checks}
     for ident, want in expect.checks.items():
         if ident in checks:
-            check(f"check {ident}", want, checks[ident].ok)
+            check(_("核对 {id}").format(id=ident), want, checks[ident].ok)
         else:
-            failures.append(f"check {ident}: no such check (checks: {', '.join(checks)})")
+            failures.append(_("核对 {id}：没有此核对（核对：{known}）").format(id=ident, known=", ".join(checks)))
     return failures
 
 
@@ -151,8 +153,8 @@ def format_report(report: RulesetTestReport) -> list[str]:
     out = []
     for outcome in report.outcomes:
         for failure in outcome.failures:
-            out.append(f"{outcome.where}: test {outcome.name}: {failure}")
+            out.append(_("{where}: 测试 {name}：{failure}").format(where=outcome.where, name=outcome.name, failure=failure))
     passed = sum(o.ok for o in report.outcomes)
-    out.append(f"{report.ruleset}: {passed}/{len(report.outcomes)} tests passed"
-               + ("" if report.outcomes else " (the ruleset carries no tests)"))
+    out.append(_("{ruleset}：{passed}/{total} 项测试通过").format(ruleset=report.ruleset, passed=passed, total=len(report.outcomes))
+               + ("" if report.outcomes else _("（此规则集未带测试）")))
     return out

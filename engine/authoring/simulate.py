@@ -16,6 +16,7 @@ from jixiao.records.cases import input_paths, load_case
 from jixiao.rulesets.compiler import CompiledRuleset
 from jixiao.core.decimals import CONTEXT, number
 from jixiao.core.errors import JixiaoError, Problem, RulesetError
+from jixiao.core.i18n import N_, _
 from jixiao.scoring.evaluate import evaluate_record
 from jixiao.scoring.results import RecordResult
 
@@ -76,8 +77,8 @@ class Simulation:
 def simulate(base: CompiledRuleset, candidate: CompiledRuleset, paths: list[str], engine: str = "auto") -> Simulation:
     kinds = _kinds(base) & _kinds(candidate)
     if not kinds:
-        raise RulesetError(f"{base.id} applies to {base.kind} records and {candidate.id} to {candidate.kind}: "
-                           "nothing to compare")
+        raise RulesetError(_("{base} 适用于{base_kind}记录，{candidate} 适用于{candidate_kind}记录：无从比较").format(
+            base=base.id, base_kind=_(KIND_NAMES[base.kind]), candidate=candidate.id, candidate_kind=_(KIND_NAMES[candidate.kind])))
     sim = Simulation(base, candidate)
     for path in input_paths(paths):
         try:
@@ -90,6 +91,9 @@ def simulate(base: CompiledRuleset, candidate: CompiledRuleset, paths: list[str]
         except JixiaoError as exc:
             sim.problems.extend(exc.problems)
     return sim
+
+
+KIND_NAMES = {"department": N_("部门"), "project": N_("项目"), "any": N_("各类")}
 
 
 def _kinds(compiled: CompiledRuleset) -> set[str]:
@@ -110,34 +114,36 @@ def _delta(value: Decimal | None) -> str:
 
 
 def _marks(result: RecordResult) -> str:
-    parts = [f"veto {v.id}" for v in result.vetoes] + [f"exempt {e.id}" for e in result.exemptions]
-    return ", ".join(parts) or "none"
+    parts = ([_("否决 {id}").format(id=v.id) for v in result.vetoes]
+             + [_("免评 {id}").format(id=e.id) for e in result.exemptions])
+    return "、".join(parts) or _("无")
 
 
 def to_text(sim: Simulation, fmt: str = "table") -> str:
     tablefmt = "pipe" if fmt == "markdown" else "simple"
     a, b = sim.base.ruleset, sim.candidate.ruleset
     cases = len(dict.fromkeys(r.case for r in sim.rows))
-    out = [f"simulate: base {a.id} {a.version} → candidate {b.id} {b.version}, {len(sim.rows)} records in {cases} cases", ""]
+    out = [_("模拟：现行 {a} {av} → 拟用 {b} {bv}，{cases} 个案例共 {n} 条记录").format(
+        a=a.id, av=a.version, b=b.id, bv=b.version, cases=cases, n=len(sim.rows)), ""]
     rows = [[r.case, r.record, r.name, _score(r.base), r.base.grade or NO_GRADE, _score(r.candidate),
              r.candidate.grade or NO_GRADE, _delta(r.delta), r.candidate.status] for r in sim.rows]
-    out.append(tabulate(rows, headers=["case", "record", "name", "base", "grade", "candidate", "grade", "Δ", "status"],
+    out.append(tabulate(rows, headers=[_("案例"), _("记录"), _("名称"), _("现行"), _("等级"), _("拟用"), _("等级"), "Δ", _("状态")],
                         tablefmt=tablefmt, disable_numparse=True, colalign=("left", "left", "left", "right", "center",
                                                                             "right", "center", "right", "left")))
     grades = sim.grades()
     matrix = [[g] + [str(c) for c in counts] for g, counts in zip(grades, sim.migration())]
-    out += ["", "grade migration (rows: base, columns: candidate)", ""]
-    out.append(tabulate(matrix, headers=["base \\ candidate"] + grades, tablefmt=tablefmt, disable_numparse=True))
+    out += ["", _("等级迁移（行：现行，列：拟用）"), ""]
+    out.append(tabulate(matrix, headers=[_("现行 \\ 拟用")] + grades, tablefmt=tablefmt, disable_numparse=True))
     moved = sum(1 for r in sim.rows if (r.base.grade or NO_GRADE) != (r.candidate.grade or NO_GRADE))
     deltas = [r.delta for r in sim.rows if r.delta is not None]
     changed = [r for r in sim.rows if r.delta not in (None, Decimal(0))]
-    out += ["", f"{moved} of {len(sim.rows)} records change grade; {len(changed)} change score"
-            + (f" (from {_delta(min(deltas))} to {_delta(max(deltas))})" if deltas else "")]
+    out += ["", _("{n} 条记录中 {moved} 条等级变化，{changed} 条得分变化").format(n=len(sim.rows), moved=moved, changed=len(changed))
+            + (_("（变化 {low} 至 {high}）").format(low=_delta(min(deltas)), high=_delta(max(deltas))) if deltas else "")]
     flips = [r for r in sim.rows if r.status_changed]
-    out += ["", "veto / exemption status changed: " + ("none" if not flips else "")]
+    out += ["", _("否决、免评状态变化：") + (_("无") if not flips else "")]
     if flips:
         out.append(tabulate([[r.case, r.record, r.name, _marks(r.base), _marks(r.candidate)] for r in flips],
-                            headers=["case", "record", "name", "base", "candidate"], tablefmt=tablefmt, disable_numparse=True))
+                            headers=[_("案例"), _("记录"), _("名称"), _("现行"), _("拟用")], tablefmt=tablefmt, disable_numparse=True))
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jixiao.rulesets.compiler import Source
+from jixiao.core.i18n import N_, _
 from jixiao.rulesets.view import KINDS, Entry, flatten, short
 
-LABELS = {"ruleset": "ruleset", "grade": "grade", "tier": "tier", "metric": "metric", "indicator": "indicator",
-          "veto": "veto", "exemption": "exemption", "check": "check", "finding": "finding"}
+LABELS = {"ruleset": N_("规则集"), "grade": N_("等级"), "tier": N_("档次"), "metric": N_("计算量"), "indicator": N_("指标"),
+          "veto": N_("一票否决"), "exemption": N_("免评"), "check": N_("核对"), "finding": N_("问题与建议")}
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class Change:
     where: str = ""
 
     def __str__(self) -> str:
-        subject = f"{LABELS[self.kind]} {self.ident}".strip() if self.ident else LABELS[self.kind]
+        subject = f"{_(LABELS[self.kind])} {self.ident}".strip() if self.ident else _(LABELS[self.kind])
         if self.op == "~":
             return f"~ {subject} {self.field}: {self.old} → {self.new}  ({self.where})"
         summary = f": {self.new}" if self.new else ""
@@ -52,7 +53,7 @@ def diff(old: list[Source], new: list[Source]) -> list[Change]:
                                           _clip(was), _clip(now), short(where)))
         for key, entry in a.items():
             if key[0] == kind and key not in b:
-                changes.append(Change("-", kind, entry.ident, new=_summary(entry), where=f"was {short(entry.where)}"))
+                changes.append(Change("-", kind, entry.ident, new=_summary(entry), where=_("原在 {where}").format(where=short(entry.where))))
     return changes
 
 
@@ -62,18 +63,18 @@ def _summary(entry: Entry) -> str:
 
 
 def _clip(value: str | None) -> str:
-    return "(none)" if value is None else value
+    return _("（无）") if value is None else value
 
 
 def format_diff(old: list[Source], new: list[Source], changes: list[Change]) -> str:
     a, b = old[0].ruleset, new[0].ruleset
     lines = [f"{a.id} {a.version} ({old[0].lines.file}) → {b.id} {b.version} ({new[0].lines.file})"]
     if not changes:
-        lines.append("no semantic differences")
+        lines.append(_("无实质差异"))
     added = sum(c.op == "+" for c in changes)
     removed = sum(c.op == "-" for c in changes)
     changed = sum(c.op == "~" for c in changes)
     lines += [str(c) for c in changes]
     if changes:
-        lines.append(f"{added} added, {removed} removed, {changed} changed")
+        lines.append(_("新增 {added} 项，删除 {removed} 项，修改 {changed} 项").format(added=added, removed=removed, changed=changed))
     return "\n".join(lines) + "\n"
