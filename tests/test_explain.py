@@ -45,14 +45,14 @@ def test_trace_lists_metric_inputs_fired_rules_and_missing_data(seed_case, seed_
     assert missing["指标 公用经费控制率"] == ("spending.public_budget",)
     assert missing["指标 结转结余率"] == ("carryover",)
     text = render_trace(dept)
-    assert "预算执行率：失0.18分" in text and "缺少：staff.actual" in text
+    assert "预算执行率：扣0.18分" in text and "缺少：staff.actual" in text
 
 
 def test_explain_command_for_one_project():
     out = CliRunner().invoke(main, ["explain", str(SEED), "--project", "weiwen", "--engine", "native"])
     assert out.exit_code == 0, out.output
     assert "项目：维稳专项项目（平安建设）" in out.output
-    assert "预算执行率：失2.81分；预算执行率71.93%" in out.output
+    assert "预算执行率：扣2.81分；预算执行率71.93%" in out.output
     assert "雪亮工程建设专项项目（xueliang）" not in out.output
     unknown = CliRunner().invoke(main, ["explain", str(SEED), "--project", "nope", "--engine", "native"])
     assert unknown.exit_code == 2

@@ -60,6 +60,8 @@ def localize(command: click.Command) -> None:
                 setattr(obj, "_msgid_" + attr, original or "")
             if original:
                 setattr(obj, attr, _(original))
+    if getattr(command, "_help_option", None) is not None:
+        command._help_option = None  # click caches its --help option, with the text of its language
     for sub in getattr(command, "commands", {}).values():
         localize(sub)
 

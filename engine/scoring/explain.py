@@ -19,7 +19,7 @@ from jixiao.core.decimals import exact, number, percent, round_half_up, shown_as
 from jixiao.scoring.evaluate import compute_metrics
 from jixiao.records.namespace import lookup_path, record_namespace
 from jixiao.records.model import DIRECTION_SIGNS, Case, Department, Project
-from jixiao.scoring.results import IndicatorScore, RecordResult
+from jixiao.scoring.results import INDICATOR_STATUS_WORDS, RECORD_STATUS_WORDS, IndicatorScore, RecordResult
 from jixiao.engines import get_engine
 from jixiao.scoring.methods import band_text
 from jixiao.rulesets.model import BandsMethod, ConditionMethod, LadderMethod, OwnIndicatorsMethod, RateMethod
@@ -219,9 +219,9 @@ def render_trace(trace: RecordTrace) -> str:
     kind = "部门整体" if r.kind == "department" else "项目"
     score = f"{number(r.score)}/{number(r.max_score, 0)}" if r.score is not None else "—"
     out = [f"== {kind}：{r.name}（{r.id}） 规则 {r.ruleset} 引擎 {r.engine}",
-           f"得分 {score}　等级 {r.grade or '—'}　状态 {r.status}", ""]
-    out.append("失分原因（按失分排序）：")
-    out += [f"  {i}. {c.name}：失{number(c.points_lost)}分；{c.value}；{c.threshold}" for i, c in enumerate(trace.reasons, 1)] or ["  无"]
+           f"得分 {score}　等级 {r.grade or '—'}　状态 {RECORD_STATUS_WORDS[r.status]}", ""]
+    out.append("扣分原因（按扣分多少排序）：")
+    out += [f"  {i}. {c.name}：扣{number(c.points_lost)}分；{c.value}；{c.threshold}" for i, c in enumerate(trace.reasons, 1)] or ["  无"]
     out += ["", "指标度量（metrics）："]
     for m in trace.metrics:
         inputs = "，".join(f"{i.name}={i.value}" for i in m.inputs)
@@ -229,7 +229,7 @@ def render_trace(trace: RecordTrace) -> str:
     out += ["", "指标得分："]
     for s in trace.indicators:
         points = f"{number(s.score)}/{number(s.max_score)}" if s.score is not None else f"—/{number(s.max_score)}"
-        out.append(f"  {'/'.join(s.path + [s.name])}［{s.method}］{points}　{s.status}　{s.detail}")
+        out.append(f"  {'/'.join(s.path + [s.name])}［{s.method}］{points}　{INDICATOR_STATUS_WORDS[s.status]}　{s.detail}")
         for item in s.items:
             item_points = number(item.score) if item.score is not None else "—"
             out.append(f"    · {item.name}：{item_points}/{number(item.weight)}　{item.detail}")
