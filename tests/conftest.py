@@ -1,6 +1,7 @@
 """Shared fixtures: the seed case, shipped rulesets, both engines, and small builders."""
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -12,6 +13,10 @@ from jixiao.engines import durable_available
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "cases" / "lusong-zfw-2024.yaml"
 SAMPLE = ROOT / "cases" / "sample-county-2024.yaml"
+
+# The suite reads messages in the default language, Chinese, whatever the machine's locale says
+# (tests of English set it themselves); subprocesses inherit this too.
+os.environ["JIXIAO_LANG"] = "zh"
 
 ENGINES = ["native"] + (["durable"] if durable_available() else [])
 

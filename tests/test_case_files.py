@@ -40,25 +40,25 @@ def problems_of(tmp_path, text):
 def test_not_a_number_names_file_line_record_and_field(tmp_path):
     problems = problems_of(tmp_path, GOOD.replace("actual: 43.36", "actual: 四十三"))
     assert len(problems) == 1
-    assert problems[0].startswith(f"{tmp_path / 'bad.yaml'}:13:13: project b, field projects.actual: '四十三' is not a number")
+    assert problems[0].startswith(f"{tmp_path / 'bad.yaml'}:13:13: 项目 b，字段 projects.actual：'四十三' is not a number")
 
 
 def test_every_problem_at_once(tmp_path):
     text = GOOD.replace("actual: 56.18", "actual: 56.18\n    budgte: 3").replace("year: 2024", "year: 今年")
     problems = problems_of(tmp_path, text)
     assert len(problems) == 2
-    assert any(":1:" in p and "field case.year" in p for p in problems)
-    assert any(":11:13: project a, field projects.budgte: unknown field" in p for p in problems)
+    assert any(":1:" in p and "字段 case.year" in p for p in problems)
+    assert any(":11:13: 项目 a，字段 projects.budgte：未知字段" in p for p in problems)
 
 
 def test_missing_required_field(tmp_path):
     problems = problems_of(tmp_path, GOOD.replace("    name: 项目B\n", ""))
-    assert problems == [f"{tmp_path / 'bad.yaml'}:11:5: project b, field projects.name: required field is missing"]
+    assert problems == [f"{tmp_path / 'bad.yaml'}:11:5: 项目 b，字段 projects.name：缺少必填字段"]
 
 
 def test_duplicate_project_ids(tmp_path):
     problems = problems_of(tmp_path, GOOD.replace("id: b", "id: a"))
-    assert problems == [f"{tmp_path / 'bad.yaml'}:11:9: project a, field id: duplicate project id (also project #1)"]
+    assert problems == [f"{tmp_path / 'bad.yaml'}:11:9: 项目 a，字段 id：项目编号重复（与第 1 个项目相同）"]
 
 
 def test_yaml_syntax_error(tmp_path):
@@ -71,7 +71,7 @@ def test_cli_reports_bad_case_and_still_scores_the_others(tmp_path):
     result = CliRunner().invoke(main, ["score", str(bad), str(SEED), "--format", "json", "--engine", "native"])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
-    assert f"{bad}:13:13: project b, field projects.actual: '四十三' is not a number" in result.stderr
+    assert f"{bad}:13:13: 项目 b，字段 projects.actual：'四十三' is not a number" in result.stderr
     assert '"case": "lusong-zfw-2024"' in result.stdout  # the good case is still there
 
 

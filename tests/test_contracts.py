@@ -61,7 +61,7 @@ def test_load_case_data_raises_case_errors_with_field_paths():
     with pytest.raises(CaseError) as info:
         load_case_data(bad, "request.json")
     problem = info.value.problems[0]
-    assert (problem.record, problem.field) == ("department d", "department.budget.initial")
+    assert (problem.record, problem.field) == ("部门 d", "department.budget.initial")
     assert str(problem).startswith("request.json: ")
     with pytest.raises(CaseError) as info:
         load_case_data("case: [1", "upload.yaml")

@@ -259,7 +259,7 @@ def test_missing_required_field_points_at_its_cell(tmp_path):
     with pytest.raises(CaseError) as caught:
         import_workbooks([book])
     assert [str(p) for p in caught.value.problems] == [
-        f"{book}:项目A!C{name_row}: project xueliang, field projects.name: required field is missing"]
+        f"{book}:项目A!C{name_row}: 项目 xueliang，字段 projects.name：缺少必填字段"]
 
 
 def test_funds_parts_must_add_up_to_the_total(tmp_path):

@@ -48,14 +48,20 @@ def test_help_is_chinese_by_default_and_english_on_request(monkeypatch):
     monkeypatch.delenv("JIXIAO_LANG", raising=False)
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
     runner = CliRunner()
     zh = runner.invoke(main, ["score", "--help"]).output
     assert "对案例文件评分" in zh and "用法：" in zh and "显示本帮助并退出" in zh
     en = runner.invoke(main, ["--lang", "en", "score", "--help"]).output
     assert "Score CASE files" in en and "Usage:" in en and not CJK.search(en.replace("涉密", ""))
+    set_language(None)
     monkeypatch.setenv("JIXIAO_LANG", "en")
     assert "Score CASE files" in runner.invoke(main, ["score", "--help"]).output
-    set_language(None)
+    monkeypatch.delenv("JIXIAO_LANG")
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    assert "Score CASE files" in runner.invoke(main, ["score", "--help"]).output
+    monkeypatch.setenv("JIXIAO_LANG", "zh")  # the explicit choice wins over the locale
+    assert "对案例文件评分" in runner.invoke(main, ["score", "--help"]).output
 
 
 def test_every_help_text_in_english_has_no_chinese_but_domain_terms():

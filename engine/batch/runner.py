@@ -25,7 +25,7 @@ from typing import Callable, Iterable, Iterator, TextIO
 from pydantic import ValidationError
 
 from jixiao.records.cases import CASE_SUFFIXES, case_from_data, input_paths
-from jixiao.core.errors import CaseError, JixiaoError, Location, Problem
+from jixiao.core.errors import CaseError, JixiaoError, Location, Problem, record_label
 from jixiao.scoring.evaluate import evaluate_record
 from jixiao.outputs.publication import withheld
 from jixiao.records.model import Case, CaseMeta, Project
@@ -148,7 +148,7 @@ class Scorer:
         except ValidationError as exc:
             raw = data.get("project")
             ident = raw.get("id") if isinstance(raw, dict) else None
-            raise CaseError(problems_from(exc, lines, lambda loc: f"project {ident}" if ident else None)) from None
+            raise CaseError(problems_from(exc, lines, lambda loc: record_label("project", ident) if ident else None)) from None
         # a project record has no department: the namespace only reads the case's meta
         case = Case.model_construct(case=meta, department=None, projects=[project]) if meta else None
         return [self._record(self.compiled[1], project, case, unit.source)]

@@ -32,13 +32,25 @@ class Problem:
     field: str | None = None
 
     def __str__(self) -> str:
+        """`file:line:column: record，字段 field：message` (the place stays in the form editors and
+        CI problem matchers read; the rest is in the reader's language)."""
+        from jixiao.core.i18n import _
+
         subject = []
         if self.record:
             subject.append(self.record)
         if self.field:
-            subject.append(f"field {self.field}")
+            subject.append(_("字段 {field}").format(field=self.field))
         prefix = f"{self.location}: "
-        return prefix + (", ".join(subject) + ": " if subject else "") + self.message
+        return prefix + (_("{subject}：{message}").format(subject=_("，").join(subject), message=self.message)
+                         if subject else self.message)
+
+
+def record_label(kind: str, ident: str) -> str:
+    """How a problem names its record: `部门 lusong-zfw`, `项目 xueliang` (`project xueliang` in English)."""
+    from jixiao.core.i18n import _
+
+    return (_("部门 {id}") if kind == "department" else _("项目 {id}")).format(id=ident)
 
 
 class JixiaoError(Exception):

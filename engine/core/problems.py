@@ -3,17 +3,47 @@ from __future__ import annotations
 
 import difflib
 import typing
+from decimal import Decimal
 from typing import Any, Callable
 
 from pydantic import BaseModel, ValidationError
 
 from jixiao.core.errors import Problem
+from jixiao.core.i18n import N_, _, language
 from jixiao.core.yamlsource import LineMap
 
+# pydantic's error types in the reader's language; the message ids are Chinese (see core.i18n)
 _MESSAGES = {
-    "extra_forbidden": "unknown field",
-    "missing": "required field is missing",
+    "extra_forbidden": N_("未知字段"),
+    "missing": N_("缺少必填字段"),
+    "int_parsing": N_("应为整数"), "int_type": N_("应为整数"), "int_from_float": N_("应为整数"),
+    "bool_parsing": N_("应为是或否（true/false）"), "bool_type": N_("应为是或否（true/false）"),
+    "string_type": N_("应为文字"), "list_type": N_("应为列表"),
+    "dict_type": N_("应为映射（键: 值）"), "model_type": N_("应为映射（键: 值）"),
+    "model_attributes_type": N_("应为映射（键: 值）"),
+    "decimal_parsing": N_("应为数字"), "decimal_type": N_("应为数字"), "float_parsing": N_("应为数字"),
+    "literal_error": N_("应为 {expected} 之一"), "enum": N_("应为 {expected} 之一"),
+    "greater_than_equal": N_("应不小于 {ge}"), "greater_than": N_("应大于 {gt}"),
+    "less_than_equal": N_("应不大于 {le}"), "less_than": N_("应小于 {lt}"),
+    "too_short": N_("至少应有 {min_length} 项"), "too_long": N_("至多可有 {max_length} 项"),
+    "union_tag_invalid": N_("{discriminator} 为 '{tag}'，应为 {expected_tags} 之一"),
+    "string_too_short": N_("不能为空"), "string_too_long": N_("至多 {max_length} 个字符"),
 }
+_QUIET = {"extra_forbidden", "missing"}  # the input is not worth quoting
+
+
+def _message(error: dict) -> str:
+    """The error in the current language; a type without a translation keeps pydantic's words."""
+    template = _MESSAGES.get(error["type"])
+    if template is None:
+        return error["msg"]
+    chinese = language() == "zh"
+    ctx = {k: (v.replace(" or ", "、").replace(", ", "、") if chinese and k in ("expected", "expected_tags") and isinstance(v, str)
+               else _shown(v)) for k, v in (error.get("ctx") or {}).items()}
+    try:
+        return _(template).format(**ctx)
+    except (KeyError, IndexError):
+        return error["msg"]
 
 
 def problems_from(exc: ValidationError, lines: LineMap,
@@ -23,18 +53,27 @@ def problems_from(exc: ValidationError, lines: LineMap,
     problems = []
     for error in exc.errors(include_url=False):
         loc = _without_union_tags(error["loc"])
-        message = _MESSAGES.get(error["type"], error["msg"])
+        message = _message(error)
         if error["type"] == "extra_forbidden" and model is not None and loc and isinstance(loc[-1], str):
             close = difflib.get_close_matches(loc[-1], _fields_at(model, loc[:-1]), n=1)
             if close:
-                message += f" (did you mean `{close[0]}`?)"
+                message += _("（是否应为 `{name}`？）").format(name=close[0])
         if message.startswith("Value error, "):  # our own validators already quote the input
             message = message[len("Value error, "):]
-        elif error["type"] not in _MESSAGES and "input" in error and not isinstance(error["input"], (dict, list)):
-            message += f" (got {error['input']!r})"
+        elif error["type"] not in _QUIET and "input" in error and not isinstance(error["input"], (dict, list)):
+            message += _("（所给值：{value}）").format(value=_quoted(error["input"]))
         field = ".".join(str(p) for p in loc if not isinstance(p, int)) or None
         problems.append(Problem(message, lines.find(loc), record_of(loc), field))
     return problems
+
+
+def _shown(value: Any) -> Any:
+    """A number as the reader wrote it (`-40`, not `Decimal('-40')`)."""
+    return format(value, "f") if isinstance(value, Decimal) else value
+
+
+def _quoted(value: Any) -> str:
+    return repr(value) if isinstance(value, str) else str(_shown(value))
 
 
 def _models_in(annotation: Any) -> list[type[BaseModel]]:

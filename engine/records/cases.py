@@ -7,7 +7,8 @@ from typing import Any, Iterable, Iterator
 import yaml
 from pydantic import ValidationError
 
-from jixiao.core.errors import CaseError, Problem
+from jixiao.core.errors import CaseError, Problem, record_label
+from jixiao.core.i18n import _
 from jixiao.records.model import Case
 from jixiao.core.problems import problems_from
 from jixiao.core.yamlsource import LineMap, load_yaml_text, read_yaml, yaml_problem
@@ -19,19 +20,19 @@ def _record_label(data: Any):
             return None
         if loc[:1] == ("department",):
             dept = data.get("department") or {}
-            return f"department {dept.get('id') or dept.get('name') or '?'}" if isinstance(dept, dict) else "department"
+            return record_label("department", (dept.get("id") or dept.get("name") or "?") if isinstance(dept, dict) else "?")
         if loc[:1] == ("projects",) and len(loc) > 1 and isinstance(loc[1], int):
             projects = data.get("projects") or []
             item = projects[loc[1]] if loc[1] < len(projects) else {}
             ident = item.get("id") or item.get("name") if isinstance(item, dict) else None
-            return f"project {ident or '#' + str(loc[1] + 1)}"
+            return record_label("project", ident or "#" + str(loc[1] + 1))
         return None
     return label
 
 
 def case_from_data(data: Any, lines: LineMap) -> Case:
     if not isinstance(data, dict):
-        raise CaseError([Problem("a case file is a mapping with `case`, `department` and `projects`", lines.find(()))])
+        raise CaseError([Problem(_("案例文件应为含 `case`、`department`、`projects` 的映射"), lines.find(()))])
     try:
         case = Case.model_validate(data)
     except ValidationError as exc:
@@ -40,8 +41,8 @@ def case_from_data(data: Any, lines: LineMap) -> Case:
     problems = []
     for i, project in enumerate(case.projects):
         if project.id in seen:
-            problems.append(Problem(f"duplicate project id (also project #{seen[project.id] + 1})",
-                                    lines.find(("projects", i, "id")), f"project {project.id}", "id"))
+            problems.append(Problem(_("项目编号重复（与第 {n} 个项目相同）").format(n=seen[project.id] + 1),
+                                    lines.find(("projects", i, "id")), record_label("project", project.id), "id"))
         seen.setdefault(project.id, i)
     if problems:
         raise CaseError(problems)
