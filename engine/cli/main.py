@@ -11,6 +11,7 @@ from jixiao.cli.common import ENGINE, RULESETS, abort, emit, fail
 from jixiao.cli.excel import import_command, template_command
 from jixiao.cli.report import explain, report
 from jixiao.cli.rulesets import rulesets
+from jixiao.cli.serve import serve as serve_command
 from jixiao.core.errors import JixiaoError
 from jixiao.scoring.evaluate import evaluate_case
 from jixiao.outputs.publication import public_view
@@ -60,6 +61,7 @@ def score(cases: tuple[str, ...], rulesets: tuple[str, ...], fmt: str, output: s
 # ---- subcommands defined in their own modules ------------------------------------------------
 for command in (template_command, import_command, batch_command, rulesets, explain, report):
     main.add_command(command)
+main.add_command(serve_command)
 
 
 if __name__ == "__main__":  # pragma: no cover
