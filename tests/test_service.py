@@ -24,7 +24,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 from jixiao import load_case  # noqa: E402
 from jixiao.service.app import create_app  # noqa: E402
 from jixiao.service.limits import Limits  # noqa: E402
-from tests.conftest import ENGINES, ROOT, SAMPLE, SEED  # noqa: E402
+from conftest import ENGINES, ROOT, SAMPLE, SEED  # noqa: E402
 
 YAML = {"content-type": "application/yaml"}
 PROBLEM = "application/problem+json"
@@ -39,7 +39,7 @@ def cli(*args: str) -> bytes:
     return subprocess.run([sys.executable, "-m", "jixiao", *args], capture_output=True, check=True, cwd=ROOT).stdout
 
 
-def by_id(items, ident):
+def by_id(items: list[dict], ident: str) -> dict:
     return next(i for i in items if i["id"] == ident)
 
 

@@ -3,7 +3,6 @@ as problem documents. Each handler reads the request (`requests`), runs a job (`
 time limit, and returns its answer; nothing else happens here."""
 from __future__ import annotations
 
-import io
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -70,7 +69,7 @@ def router(catalog: Catalog, limits: Limits) -> APIRouter:
         results = await limits.run(jobs.score, upload.cases, choice)
         if format == "xlsx":
             from jixiao.outputs.workbook import write_results
-            return Response(await limits.run(_bytes, write_results, results), media_type=XLSX,
+            return Response(await limits.run(jobs.office_bytes, write_results, results), media_type=XLSX,
                             headers=_attachment("results.xlsx"))
         if format in ("markdown", "table"):
             from jixiao.outputs.render import to_text
@@ -101,8 +100,9 @@ def router(catalog: Catalog, limits: Limits) -> APIRouter:
         one_case(upload)
         document = await limits.run(jobs.report, upload.cases[0], choice, catalog, review)
         if format == "docx":
-            from jixiao.outputs.word import render_docx
-            return Response(await limits.run(render_docx, document), media_type=DOCX, headers=_attachment("report.docx"))
+            from jixiao.outputs.word import write_docx
+            return Response(await limits.run(jobs.office_bytes, write_docx, document), media_type=DOCX,
+                            headers=_attachment("report.docx"))
         if format == "json":
             return Response(document.model_dump_json(indent=2) + "\n", media_type="application/json")
         from jixiao.outputs.report import render_markdown
@@ -224,16 +224,9 @@ def _attachment(name: str) -> dict[str, str]:
     return {"content-disposition": f'attachment; filename="{name}"'}
 
 
-def _bytes(write, *args) -> bytes:
-    """What a library writer (`write_results(results, path)`) writes, as bytes."""
-    buffer = io.BytesIO()
-    write(*args, buffer)
-    return buffer.getvalue()
-
-
 def _workbook(kind: str, case) -> Response:
     from jixiao.forms.template import write_template
-    return Response(_bytes(lambda path: write_template(path, kind, case)), media_type=XLSX,
+    return Response(jobs.office_bytes(lambda path: write_template(path, kind, case)), media_type=XLSX,
                     headers=_attachment(f"{kind}-form.xlsx"))
 
 

@@ -2,6 +2,7 @@
 HTTP is the CLI's result, byte for byte. Pages and API both call these; neither renders here."""
 from __future__ import annotations
 
+import io
 import json
 import tempfile
 from dataclasses import dataclass
@@ -76,6 +77,22 @@ def explain(case: Case, choice: Choice, catalog: Catalog, project: str | None = 
             out.append({"id": record.id, "kind": record_result.kind, "ruleset": compiled.id, "published": True,
                         "trace": trace})
     return out
+
+
+def office_bytes(write, *args) -> bytes:
+    """What a library writer (`write_results(results, path)`) writes, as bytes. Text an Office
+    file cannot hold (control characters) is the input's fault: a CaseError, not a server error."""
+    from openpyxl.utils.exceptions import IllegalCharacterError
+    buffer = io.BytesIO()
+    try:
+        write(*args, buffer)
+    except IllegalCharacterError:
+        raise CaseError([Problem(_("文本中含有 Excel 文件不能保存的控制字符，请删除后重试"))]) from None
+    except ValueError as exc:
+        if "XML compatible" not in str(exc):  # lxml under python-docx
+            raise
+        raise CaseError([Problem(_("文本中含有 Word 文件不能保存的控制字符，请删除后重试"))]) from None
+    return buffer.getvalue()
 
 
 def public_case(case: Case) -> Case:

@@ -9,7 +9,6 @@ and chart. Bad input re-renders the form with one row per problem (file, place, 
 from __future__ import annotations
 
 import base64
-import io
 import json
 from pathlib import Path
 
@@ -146,15 +145,13 @@ def router(catalog: Catalog, limits: Limits) -> APIRouter:
             case = case_from_text(str(data.get("case_yaml") or ""), "case.yaml")
             choice = choice_of(chosen)
             if data.get("what") == "docx":
-                from jixiao.outputs.word import render_docx
+                from jixiao.outputs.word import write_docx
                 document = await limits.run(jobs.report, case, choice, catalog)
-                body, media, name = render_docx(document), "docx", f"{case.case.id}-report.docx"
+                body, media, name = jobs.office_bytes(write_docx, document), "docx", f"{case.case.id}-report.docx"
             else:
                 from jixiao.outputs.workbook import write_results
                 results = await limits.run(jobs.score, [case], choice)
-                buffer = io.BytesIO()
-                write_results(results, buffer)
-                body, media, name = buffer.getvalue(), "xlsx", f"{case.case.id}-results.xlsx"
+                body, media, name = jobs.office_bytes(write_results, results), "xlsx", f"{case.case.id}-results.xlsx"
         except (JixiaoError, ServiceError) as exc:
             return _failed(request, render, "index.html", exc, page="score", chosen=chosen)
         from jixiao.service.api import DOCX, XLSX
