@@ -12,6 +12,7 @@ from jixiao.cli.excel import import_command, template_command
 from jixiao.cli.report import explain, report
 from jixiao.cli.rulesets import rulesets
 from jixiao.cli.schema import schema_command
+from jixiao.cli.serve import serve as serve_command
 from jixiao.core.errors import JixiaoError
 from jixiao.core.i18n import _
 from jixiao.cli.language import LANG, LocalizedGroup
@@ -64,6 +65,7 @@ def score(cases: tuple[str, ...], rulesets: tuple[str, ...], fmt: str, output: s
 # ---- subcommands defined in their own modules ------------------------------------------------
 for command in (template_command, import_command, batch_command, rulesets, explain, report, schema_command):
     main.add_command(command)
+main.add_command(serve_command)
 
 
 if __name__ == "__main__":  # pragma: no cover
