@@ -1,0 +1,88 @@
+"""`jixiao cycle …`: the budget-performance cycle around the self-evaluation — 复核 and its
+opinion, the district summary, 随机抽评, target review, monitoring, results across years."""
+from __future__ import annotations
+
+import json
+import sys
+from decimal import Decimal
+
+import click
+
+from jixiao.cli.common import ENGINE, abort, emit, fail
+from jixiao.core.errors import JixiaoError
+from jixiao.core.i18n import _
+from jixiao.cycle.opinion import build_opinion
+from jixiao.cycle.review import load_reviewed_case, review_case
+from jixiao.cycle.sampling import draw_units
+from jixiao.outputs.report import render_markdown
+
+
+@click.group()
+def cycle() -> None:
+    """全过程预算绩效管理：复核、随机抽评、目标审核、运行监控、跨年度比较。"""
+
+
+@cycle.command()
+@click.argument("review_path", metavar="REVIEW", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["markdown", "docx", "json"]), default="markdown", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入此文件（--format docx 时必填）")
+@ENGINE
+def review(review_path: str, fmt: str, output: str | None, engine: str) -> None:
+    """复核一个单位：自评得分与复核得分、差异、自评质量等级和复核意见。"""
+    if fmt == "docx" and not output:
+        raise click.UsageError(_("--format docx 输出 Word 文档：请用 -o 指定 OPINION.docx"))
+    try:
+        reviewed = _reviewed(review_path, engine)
+    except JixiaoError as exc:
+        abort(exc)
+    if fmt == "json":
+        emit(reviewed.model_dump_json(indent=2) + "\n", output)
+    elif fmt == "docx":
+        from jixiao.outputs.word import write_docx
+        write_docx(build_opinion(reviewed), output)
+    else:
+        emit(render_markdown(build_opinion(reviewed)), output)
+
+
+def _reviewed(path: str, engine: str):
+    review_file, case, lines = load_reviewed_case(path)
+    return review_case(review_file, case, engine, lines)
+
+
+@cycle.command()
+@click.argument("reviews", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="汇总工作簿 SUMMARY.xlsx")
+@ENGINE
+def summary(reviews: tuple[str, ...], output: str, engine: str) -> None:
+    """各复核单位汇总表（xlsx）：自评得分、复核得分、差异、等级、自评质量、主要问题。"""
+    from jixiao.cycle.summary import write_summary
+    results, status = [], 0
+    for path in reviews:
+        try:
+            results.append(_reviewed(path, engine))
+        except JixiaoError as exc:
+            fail(exc)
+            status = max(status, exc.exit_code)
+    if results:
+        write_summary(results, output)
+    sys.exit(status)
+
+
+@cycle.command()
+@click.argument("units", nargs=-1, required=True)
+@click.option("--seed", type=int, required=True, help="随机种子（由财政部门记录，可复现）")
+@click.option("--count", type=click.IntRange(min=0), help="抽取的单位数")
+@click.option("--share", type=str, help="抽取比例，如 0.3（向上取整）")
+def sample(units: tuple[str, ...], seed: int, count: int | None, share: str | None) -> None:
+    """随机抽评：用记录的随机种子从单位（或案例文件）中抽取复核对象。"""
+    if (count is None) == (share is None):
+        raise click.UsageError(_("请给出 --count 或 --share 之一"))
+    try:
+        ratio = None if share is None else Decimal(share)
+    except ArithmeticError:
+        raise click.UsageError(_("--share 应为 0 到 1 之间的小数，而不是 {value}").format(value=share)) from None
+    if ratio is not None and not (0 <= ratio <= 1):
+        raise click.UsageError(_("--share 应为 0 到 1 之间的小数，而不是 {value}").format(value=share))
+    draw = draw_units(list(units), seed, count, ratio)
+    click.echo(json.dumps({"seed": draw.seed, "population": draw.population, "selected": draw.selected},
+                          ensure_ascii=False, indent=2))
