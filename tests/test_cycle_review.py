@@ -17,8 +17,8 @@ from jixiao.cycle.sampling import draw_units
 from jixiao.cycle.summary import build_summary
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "cases/cycle/review-sample-county-2024.yaml"
-SEED = ROOT / "cases/cycle/review-lusong-zfw-2024.yaml"
+SAMPLE = ROOT / "examples/cycle/review-sample-county-2024.yaml"
+SEED = ROOT / "examples/cycle/review-lusong-zfw-2024.yaml"
 
 
 def _reviewed(path, **kw):

@@ -5,10 +5,12 @@ import pytest
 
 from conftest import ROOT
 from jixiao import evaluate_record, load_case, load_ruleset
+from jixiao.records.cycle import MonitoringFile, TargetFile, load_cycle_file
 from jixiao.rulesets.loader import shipped_ids
 
 CASES = [load_case(p) for p in sorted((ROOT / "cases").glob("*.yaml"))] + \
         [load_case(p) for p in sorted((ROOT / "tests" / "data" / "review").glob("*.yaml"))]
+CYCLE_FILES = [load_cycle_file(ROOT / "examples" / "cycle" / name) for name in ("targets-2024.yaml", "monitoring-2024.yaml")]
 
 
 @pytest.mark.parametrize("ruleset_id", shipped_ids())
@@ -16,8 +18,14 @@ def test_partial_namespace_gives_the_full_namespace_results(ruleset_id):
     compiled = load_ruleset(ruleset_id)
     everything = dataclasses.replace(compiled, reads=None)  # None: convert every field
     assert compiled.reads  # the shipped rulesets read some fields, not all of them
-    for case in CASES:
-        records = [case.department] if compiled.kind == "department" else case.projects
+    for case in CASES + CYCLE_FILES:
+        if isinstance(case, (TargetFile, MonitoringFile)):  # the cycle's records (records/cycle.py)
+            records = (case.targets if isinstance(case, TargetFile) else case.monitoring) \
+                if compiled.kind == ("target" if isinstance(case, TargetFile) else "monitoring") else []
+        elif compiled.kind in ("target", "monitoring"):
+            records = []
+        else:
+            records = [case.department] if compiled.kind == "department" else case.projects
         for record in records:
             partial = evaluate_record(compiled, record, case, "native").model_dump_json()
             full = evaluate_record(everything, record, case, "native").model_dump_json()

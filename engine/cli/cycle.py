@@ -9,7 +9,7 @@ from decimal import Decimal
 import click
 
 from jixiao.cli.common import ENGINE, abort, emit, fail
-from jixiao.core.errors import JixiaoError
+from jixiao.core.errors import CaseError, JixiaoError, Location, Problem
 from jixiao.core.i18n import _
 from jixiao.cycle.opinion import build_opinion
 from jixiao.cycle.review import load_reviewed_case, review_case
@@ -86,3 +86,81 @@ def sample(units: tuple[str, ...], seed: int, count: int | None, share: str | No
     draw = draw_units(list(units), seed, count, ratio)
     click.echo(json.dumps({"seed": draw.seed, "population": draw.population, "selected": draw.selected},
                           ensure_ascii=False, indent=2))
+
+
+FILE_FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json", "xlsx"]), default="table", show_default=True)
+
+
+def _scored_files(paths: tuple[str, ...], ruleset: str | None, engine: str, kind: str):
+    """(file, results) for each file that loads and scores; the others' errors on stderr."""
+    from jixiao.cycle.records import file_kind, score_file
+    from jixiao.records.cycle import load_cycle_file
+    scored, status = [], 0
+    for path in paths:
+        try:
+            file = load_cycle_file(path)
+            if file_kind(file) != kind:
+                what = _("目标申报") if kind == "target" else _("运行监控")
+                raise CaseError([Problem(_("不是{what}文件").format(what=what), Location(path))])
+            scored.append((file, score_file(file, ruleset, engine)))
+        except JixiaoError as exc:
+            fail(exc)
+            status = max(status, exc.exit_code)
+    return scored, status
+
+
+def _table(scored, conclusion: str) -> str:
+    from tabulate import tabulate
+    from jixiao.core.decimals import plain
+    from jixiao.cycle.records import grade_counts
+    rows, everything = [], []
+    for file, results in scored:
+        for result in results:
+            everything.append(result)
+            reasons = [v.reason for v in result.vetoes] + [f.problem for f in result.findings]
+            rows.append([file.case.unit, result.id, result.name, "—" if result.score is None else plain(result.score),
+                         result.grade or "—", "\n".join(reasons) or "—"])
+    counts = "，".join(f"{grade} {n}" for grade, n in grade_counts(everything).items())
+    return tabulate(rows, headers=[_("单位"), _("编号"), _("名称"), _("得分"), conclusion, _("理由")]) + "\n\n" + \
+        _("合计{count}项：{counts}").format(count=len(everything), counts=counts) + "\n"
+
+
+def _emit_results(scored, fmt: str, output: str | None, conclusion: str) -> None:
+    if fmt == "json":
+        emit(json.dumps([json.loads(r.model_dump_json()) for _f, results in scored for r in results],
+                        ensure_ascii=False, indent=2) + "\n", output)
+    else:
+        emit(_table(scored, conclusion), output)
+
+
+@cycle.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--ruleset", metavar="ID|PATH", help="目标审核规则集（默认 target-review）")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入此文件")
+@ENGINE
+def targets(files: tuple[str, ...], ruleset: str | None, fmt: str, output: str | None, engine: str) -> None:
+    """目标审核：对绩效目标申报表给出 通过 / 修改后通过 / 不通过 及理由。"""
+    scored, status = _scored_files(files, ruleset, engine, "target")
+    if scored:
+        _emit_results(scored, fmt, output, _("审核结论"))
+    sys.exit(status)
+
+
+@cycle.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--ruleset", metavar="ID|PATH", help="运行监控规则集（默认 monitoring；7月40%目标用 monitoring-july40）")
+@FILE_FORMAT
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入此文件（--format xlsx 时必填）")
+@ENGINE
+def monitor(files: tuple[str, ...], ruleset: str | None, fmt: str, output: str | None, engine: str) -> None:
+    """运行监控：执行进度与时间进度、指标进度，给出 绿 / 黄 / 红 预警和纠偏要求。"""
+    if fmt == "xlsx" and not output:
+        raise click.UsageError(_("--format xlsx 输出工作簿：请用 -o 指定 MONITORING.xlsx"))
+    scored, status = _scored_files(files, ruleset, engine, "monitoring")
+    if scored and fmt == "xlsx":
+        from jixiao.cycle.monitoring_table import write_monitoring_table
+        write_monitoring_table(scored, output)
+    elif scored:
+        _emit_results(scored, fmt, output, _("预警等级"))
+    sys.exit(status)
