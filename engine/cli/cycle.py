@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import click
 
-from jixiao.cli.common import ENGINE, abort, emit, fail
+from jixiao.cli.common import ENGINE, RULESETS, abort, emit, fail
 from jixiao.core.errors import CaseError, JixiaoError, Location, Problem
 from jixiao.core.i18n import _
 from jixiao.cycle.opinion import build_opinion
@@ -164,3 +164,46 @@ def monitor(files: tuple[str, ...], ruleset: str | None, fmt: str, output: str |
     elif scored:
         _emit_results(scored, fmt, output, _("预警等级"))
     sys.exit(status)
+
+
+@cycle.command()
+@click.argument("last_path", metavar="LAST", type=click.Path(dir_okay=False))
+@click.argument("this_path", metavar="THIS", type=click.Path(dir_okay=False))
+@click.option("--rule", "rule_path", type=click.Path(dir_okay=False), help="结果应用规则（YAML）：等级、趋势→预算建议，问题→整改任务")
+@RULESETS
+@click.option("--format", "fmt", type=click.Choice(["markdown", "docx", "json"]), default="markdown", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入此文件（--format docx 时必填）")
+@ENGINE
+def compare(last_path: str, this_path: str, rule_path: str | None, rulesets: tuple[str, ...], fmt: str,
+            output: str | None, engine: str) -> None:
+    """跨年度比较同一单位两年的评价结果：得分等级趋势、变化的指标、上年问题是否整改；可按规则给出结果应用。"""
+    from jixiao.cycle.application import apply_results
+    from jixiao.cycle.comparison_report import build_comparison
+    from jixiao.cycle.years import compare_years
+    from jixiao.records.cases import load_case
+    from jixiao.records.cycle import load_application_rule
+    from jixiao.rulesets.loader import pick_rulesets
+    from jixiao.scoring.evaluate import evaluate_case
+    if fmt == "docx" and not output:
+        raise click.UsageError(_("--format docx 输出 Word 文档：请用 -o 指定 FILE.docx"))
+    try:
+        chosen = pick_rulesets(rulesets)
+        last_case, this_case = load_case(last_path), load_case(this_path)
+        comparison = compare_years(evaluate_case(last_case, *chosen, engine), evaluate_case(this_case, *chosen, engine))
+        applications = []
+        if rule_path:
+            rule = load_application_rule(rule_path)
+            budgets = {this_case.department.id: this_case.department.budget.final}
+            budgets.update({p.id: p.budget.final for p in this_case.projects})
+            applications = [apply_results(rule, trend, budgets.get(trend.id)) for trend in comparison.records]
+    except JixiaoError as exc:
+        abort(exc)
+    if fmt == "json":
+        data = {"comparison": json.loads(comparison.model_dump_json()),
+                "application": [json.loads(a.model_dump_json()) for a in applications]}
+        emit(json.dumps(data, ensure_ascii=False, indent=2) + "\n", output)
+    elif fmt == "docx":
+        from jixiao.outputs.word import write_docx
+        write_docx(build_comparison(comparison, applications), output)
+    else:
+        emit(render_markdown(build_comparison(comparison, applications)), output)

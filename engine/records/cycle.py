@@ -169,6 +169,26 @@ class ReviewFile(Model):
     opinion: str | None = Field(None, description="the reviewer's overall words for the 复核意见")
 
 
+# ---- 结果应用 -----------------------------------------------------------------------------------
+
+class BudgetAction(Model):
+    """What a grade (or a falling score) means for next year's budget."""
+
+    suggestion: str = Field(description="e.g. 优先保障, 保持, 压减")
+    change: Amount = Field(description="share of this year's budget added (+) or cut (−), e.g. -0.05")
+
+
+class ApplicationRule(Model):
+    """A bureau's result-application rule: grade and trend → budget suggestion, problems → 整改 tasks."""
+
+    id: str
+    grades: dict[str, BudgetAction] = Field(description="grade → action")
+    falling: BudgetAction | None = Field(None, description="added when the score falls from last year")
+    issued: datetime.date = Field(description="the date the 整改 tasks are issued")
+    due_days: int = Field(90, ge=1, description="days allowed for a new problem")
+    repeat_due_days: int = Field(30, ge=1, description="days allowed for a problem already raised last year")
+
+
 # ---- loading ---------------------------------------------------------------------------------
 
 _RECORD_WORDS = {"targets": "target", "monitoring": "monitoring", "adjustments": "adjustment"}
@@ -207,6 +227,11 @@ def load_cycle_file(path: str | Path) -> TargetFile | MonitoringFile:
 def is_cycle_file(path: str | Path) -> bool:
     data, _lines = read_yaml(path, CaseError)
     return isinstance(data, dict) and any(key in data for key in CYCLE_FILES)
+
+
+def load_application_rule(path: str | Path) -> ApplicationRule:
+    data, lines = read_yaml(path, CaseError)
+    return _validated(ApplicationRule, data, lines)
 
 
 def load_review(path: str | Path) -> ReviewFile:
