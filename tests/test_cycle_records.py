@@ -60,3 +60,11 @@ def test_bad_monitoring_record_names_file_record_and_field(tmp_path):
     out = CliRunner().invoke(main, ["cycle", "monitor", str(bad)])
     assert out.exit_code == 2
     assert f"{bad}:3:" in out.output and "monitoring p1, field monitoring.spent" in out.output
+
+
+def test_duplicate_record_ids_are_refused(tmp_path):
+    bad = tmp_path / "dup.yaml"
+    bad.write_text("case: {id: c, unit: u, year: 2024}\ntargets:\n  - {id: a, name: 甲}\n  - {id: a, name: 乙}\n",
+                   encoding="utf-8")
+    out = CliRunner().invoke(main, ["cycle", "targets", str(bad)])
+    assert out.exit_code == 2 and f"{bad}:4:" in out.output and "target a, field id" in out.output

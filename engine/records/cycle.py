@@ -220,8 +220,22 @@ def load_cycle_file(path: str | Path) -> TargetFile | MonitoringFile:
     data, lines = read_yaml(path, CaseError)
     for key, model in CYCLE_FILES.items():
         if isinstance(data, dict) and key in data:
-            return _validated(model, data, lines)
+            file = _validated(model, data, lines)
+            _unique_ids(getattr(file, key), key, lines)
+            return file
     raise CaseError([Problem(_("目标申报文件须有 `targets:`，运行监控文件须有 `monitoring:`"), lines.find(()))])
+
+
+def _unique_ids(records: list, key: str, lines) -> None:
+    seen: dict[str, int] = {}
+    problems = []
+    for i, record in enumerate(records):
+        if record.id in seen:
+            problems.append(Problem(_("编号重复（与第{n}项相同）").format(n=seen[record.id] + 1),
+                                    lines.find((key, i, "id")), f"{_RECORD_WORDS[key]} {record.id}", "id"))
+        seen.setdefault(record.id, i)
+    if problems:
+        raise CaseError(problems)
 
 
 def is_cycle_file(path: str | Path) -> bool:
