@@ -11,7 +11,7 @@ import jixiao
 SOURCE = Path(__file__).resolve().parent.parent / "engine"
 # lowest first; a stage may import itself and any stage before it
 ORDER = ["core", "records", "forms", "expressions", "rulesets", "engines", "scoring", "authoring", "outputs",
-         "batch", "service", "cli"]
+         "cycle", "batch", "service", "cli"]
 
 
 def _imported_stages(path: Path) -> set[str]:

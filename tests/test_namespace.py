@@ -5,10 +5,23 @@ import pytest
 
 from conftest import ROOT
 from jixiao import evaluate_record, load_case, load_ruleset
+from jixiao.records.cycle import MonitoringFile, TargetFile, load_cycle_file
 from jixiao.rulesets.loader import shipped_ids
 
 CASES = [load_case(p) for p in sorted((ROOT / "cases").glob("*.yaml"))] + \
         [load_case(p) for p in sorted((ROOT / "tests" / "data" / "review").glob("*.yaml"))]
+CYCLE_FILES = [load_cycle_file(ROOT / "cases" / "cycle" / name) for name in ("targets-2024.yaml", "monitoring-2024.yaml")]
+
+
+def _records_for(kind, case):
+    """The records of `case` a ruleset for `kind` scores (the cycle's files hold their own kinds)."""
+    if isinstance(case, TargetFile):
+        return case.targets if kind == "target" else []
+    if isinstance(case, MonitoringFile):
+        return case.monitoring if kind == "monitoring" else []
+    if kind in ("target", "monitoring"):
+        return []
+    return [case.department] if kind == "department" else case.projects
 
 
 @pytest.mark.parametrize("ruleset_id", shipped_ids())
@@ -16,9 +29,8 @@ def test_partial_namespace_gives_the_full_namespace_results(ruleset_id):
     compiled = load_ruleset(ruleset_id)
     everything = dataclasses.replace(compiled, reads=None)  # None: convert every field
     assert compiled.reads  # the shipped rulesets read some fields, not all of them
-    for case in CASES:
-        records = [case.department] if compiled.kind == "department" else case.projects
-        for record in records:
+    for case in CASES + CYCLE_FILES:
+        for record in _records_for(compiled.kind, case):
             partial = evaluate_record(compiled, record, case, "native").model_dump_json()
             full = evaluate_record(everything, record, case, "native").model_dump_json()
             assert partial == full, (ruleset_id, case.case.id, record.id)

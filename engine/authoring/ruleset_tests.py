@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from jixiao.records.cases import load_case
+from jixiao.records.cycle import MonitoringFile, TargetFile, is_cycle_file, load_cycle_file
 from jixiao.rulesets.compiler import CompiledRuleset, compile_ruleset
 from jixiao.core.decimals import plain
 from jixiao.core.errors import JixiaoError, Location, Problem
@@ -67,14 +68,15 @@ def run_one(compiled: CompiledRuleset, test: RulesetTest, lines: LineMap, path: 
     return outcome
 
 
-def _case_for(test: RulesetTest, lines: LineMap) -> Case:
-    """The inline case, or the case file (relative to the ruleset's folder, else to the working one)."""
+def _case_for(test: RulesetTest, lines: LineMap) -> Case | TargetFile | MonitoringFile:
+    """The inline case, or the case file (relative to the ruleset's folder, else to the working one);
+    a target or monitoring file for the cycle's rulesets."""
     if test.data is not None:
         return test.data
     for base in _bases(lines.file):
         candidate = base / test.case
         if candidate.is_file():
-            return load_case(candidate)
+            return load_cycle_file(candidate) if is_cycle_file(candidate) else load_case(candidate)
     return load_case(test.case)  # relative to the working folder; raises "file not found"
 
 
@@ -88,7 +90,9 @@ def _bases(file: str) -> list[Path]:
     return bases
 
 
-def _record(case: Case, ident: str | None, kind: str):
+def _record(case: Case | TargetFile | MonitoringFile, ident: str | None, kind: str):
+    if not isinstance(case, Case):
+        return case.record(ident)
     if ident in (None, "department", case.department.id):
         if kind == "project":
             raise JixiaoError(_("此规则集为项目评分：请在 `record:` 中指明项目"))

@@ -7,6 +7,7 @@ import click
 
 from jixiao.records.cases import load_case
 from jixiao.cli.batch import batch_command
+from jixiao.cli.cycle import cycle as cycle_commands
 from jixiao.cli.common import ENGINE, RULESETS, abort, emit, fail
 from jixiao.cli.excel import import_command, template_command
 from jixiao.cli.report import explain, report
@@ -66,6 +67,7 @@ def score(cases: tuple[str, ...], rulesets: tuple[str, ...], fmt: str, output: s
 for command in (template_command, import_command, batch_command, rulesets, explain, report, schema_command):
     main.add_command(command)
 main.add_command(serve_command)
+main.add_command(cycle_commands)  # jixiao cycle …: 复核, 抽评, 目标审核, 运行监控, 跨年度 (cli/cycle.py)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -59,6 +59,9 @@ def _sheet(wb: Workbook, title: str, headers: list[str], rows: list[list[Any]]) 
     return ws
 
 
+add_sheet = _sheet  # the same layout for other workbooks (the cycle's district summary, monitoring table)
+
+
 def _shown(value: Any) -> str:
     if isinstance(value, Rate):
         return f"{value * 100:.2f}%"

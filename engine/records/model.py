@@ -195,4 +195,6 @@ def record_kind(record: Project | Department) -> str:
     cls = record.__class__
     if cls is Project:
         return "project"
-    return "department" if cls is Department or isinstance(record, Department) else "project"
+    if cls is Department or isinstance(record, Department):
+        return "department"
+    return getattr(cls, "KIND", "project")  # the cycle's records (records/cycle.py) name their kind

@@ -16,6 +16,7 @@ from typing import Any, Union
 from pydantic import BaseModel
 
 from jixiao.core.pyast import assign, call, class_is, define, is_none, load, walrus
+from jixiao.records.cycle import CYCLE_RECORDS
 from jixiao.records.model import Case, CaseMeta, Department, Project, record_kind
 
 VALUE = "value"
@@ -63,6 +64,8 @@ def scope_for(kind: str) -> dict:
         scope["projects"] = ListOf(_model_scope(Project))
     elif kind == "project":
         scope = _model_scope(Project)
+    elif kind in CYCLE_RECORDS:  # a 绩效目标申报表 or a monitoring record (records/cycle.py)
+        scope = _model_scope(CYCLE_RECORDS[kind])
     else:  # "any": names common to both kinds
         dept, proj = _model_scope(Department), _model_scope(Project)
         scope = {k: v for k, v in dept.items() if k in proj}

@@ -244,7 +244,7 @@ class Ruleset(Model):
     id: str
     extends: str | None = Field(None, description="parent ruleset (id or path) whose parts this one overrides")
     title: str
-    applies_to: Literal["project", "department", "any"]
+    applies_to: Literal["project", "department", "any", "target", "monitoring"]
     version: str = "1"
     provenance: str = Field(description="where the rules come from")
     local_choices: list[str] = Field([], description="thresholds that are this ruleset's own choice")

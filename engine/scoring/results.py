@@ -89,7 +89,7 @@ class FindingText(Model):
 class RecordResult(Model):
     id: str
     name: str
-    kind: Literal["department", "project"]
+    kind: Literal["department", "project", "target", "monitoring"]
     ruleset: str
     engine: str
     score: Decimal | None
