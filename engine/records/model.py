@@ -269,7 +269,7 @@ class Project(Model):
     id: str
     name: str
     funding_source: FundingSource | str | None = Field(
-        None, description="资金来源: one of the five values, or the report's own words (财政资金, 混合 …)")
+        None, union_mode="left_to_right", description="资金来源: one of the five values, or the report's own words (财政资金, 混合 …)")
     budget: ProjectBudget = ProjectBudget()
     actual: Amount | None = Field(None, description="实际支出/全年执行数")
     arrived: Amount | None = Field(None, description="到位资金")
