@@ -96,6 +96,7 @@ def test_stated_figures_agree_where_the_report_is_consistent(results, engine_nam
     assert (yongde["stated_total_adds_up"], yongde["stated_grade_matches_total"], yongde["stated_execution_score"]) == (True, True, True)
     assert yongde["stated_rate_matches"] is None  # no amounts to compute a rate from
     assert yongde["budget_stated"] is None  # neither budget nor spending stated: not "未填报预算"
+    assert checks("hunan-leiyang-sizhong-2022")["declared_projects"] is True  # 一个 project, one listed
     baoshan = checks("yunnan-baoshan-nyncj-2019")
     assert baoshan["staff_parts"] is True
     xuchang = checks("henan-xuchang-hhsxdd-2022")

@@ -109,3 +109,26 @@ def test_project_sums_need_a_complete_list_and_say_which_level_is_short(engine_n
         assert got["projects_spending_within_department"].ok is False
         assert got["projects_spending_within_department"].message == \
             "所列项目支出之和110.00万元超过部门项目支出100.00万元：部门层面的支出数据偏少。"
+
+
+def test_scoring_tells_a_missing_table_from_one_stated_empty(engine_name):
+    rs = load_ruleset("mof-project-selfeval")
+    silent, empty = case_of({"actual": 1}), case_of({"actual": 1, "indicators": []})
+    def detail(case):
+        result = evaluate_record(rs, case.projects[0], case, engine=engine_name)
+        return next(i.detail for i in result.indicators if i.id == "output")
+    assert detail(silent).startswith("未填报产出指标")
+    assert detail(empty).startswith("报告未设产出指标")
+
+
+def test_a_case_round_trips_through_its_json_contract():
+    """The JSON a case dumps (computed fields left out) validates back to the same case."""
+    from jixiao import load_case
+    from jixiao.records.model import Case
+    from conftest import SAMPLE
+    case = load_case(SAMPLE)
+    text = case.model_dump_json()
+    assert "execution_rate_step" not in text and "parts_total" not in text
+    back = Case.model_validate_json(text)
+    assert back == case and back.projects[0].stated.execution_rate_step == D("0.0001")
+    assert back.department.three_public.reception.actual == D("4.20")
