@@ -55,6 +55,8 @@ PROJECT_HEAD = [
     Field("项目编号", ("id",), "text"),
     Field("主管部门", ("department",), "text"),
     Field("实施单位", ("implementing_units",), "text_list"),
+    Field("项目类别", ("category",), "text"),
+    Field("项目属性", ("attribute",), "text"),
     Field("资金来源", ("funding_source",), "source"),
     Field("是否涉密", ("confidential",), "bool"),
 ]
@@ -70,6 +72,7 @@ PROJECT_EXTRA = [
     Field("报告所列总分分值（补充）", ("stated", "total_weight"), "money"),
     Field("报告所列总分（补充）", ("stated", "total_score"), "money"),
     Field("报告所列等级（补充）", ("stated", "grade"), "text"),
+    Field("报告所列目标实现率（补充）", ("stated", "target_rate"), "rate"),
 ]
 
 # the funds block of the project form: header row, then the 年度资金总额 row and its parts
@@ -149,6 +152,7 @@ DEPARTMENT_FIELDS = [
     Field("报告所列总分分值（补充）", ("stated", "total_weight"), "money"),
     Field("报告所列总分（补充）", ("stated", "total_score"), "money"),
     Field("报告所列等级（补充）", ("stated", "grade"), "text"),
+    Field("报告所列目标实现率（补充）", ("stated", "target_rate"), "rate"),
 ]
 DEPARTMENT_FUNDS_ANCHOR = "部门预算与支出（万元）"
 
