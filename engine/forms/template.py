@@ -18,6 +18,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.records.model import Case, Department, Project
 from jixiao.forms import layout as L
+from jixiao.core.errors import JixiaoError
+from jixiao.core.i18n import _
 from jixiao.core.office import save_workbook
 
 BLANK_INDICATOR_ROWS = 12
@@ -315,7 +317,7 @@ def build_workbook(kind: str, case: Case | None = None) -> Workbook:
     """`project`: 基本信息 + project forms (+ 项目清单 when blank); `department`: 基本信息 + the
     department form (+ every project form of the case, so a whole case fits in one workbook)."""
     if kind not in ("project", "department"):
-        raise ValueError(f"unknown form kind {kind!r} (project, department)")
+        raise JixiaoError(_("未知的表样类型“{kind}”（可用：project、department）").format(kind=kind))
     wb = Workbook()
     guide_sheet(wb.active)
     wb.active.title = L.GUIDE
