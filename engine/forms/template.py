@@ -247,7 +247,7 @@ def department_sheet(ws: Worksheet, department: Department | None) -> None:
     for key, count in (department.declared_counts if department else {}).items():
         counts += [{"key": key, "count": count.total}] if count.total is not None else []
         counts += [{"key": key, "part": part, "count": n} for part, n in count.parts.items()]
-    row = _table(ws, row + 1, L.COUNT_COLUMNS, counts, BLANK_COUNT_ROWS)[1] + 1
+    row = _table(ws, row + 1, L.COUNT_COLUMNS, counts or None, BLANK_COUNT_ROWS)[1] + 1  # no counts: blank rows
     row = _indicator_block(ws, row, department.indicators if department else None)
     row = _text_list(ws, row, L.PROBLEMS_ANCHOR, narrative.problems if narrative else None)
     _text_list(ws, row, L.IMPROVEMENTS_ANCHOR, narrative.improvements if narrative else None)
