@@ -19,14 +19,14 @@ from openpyxl import load_workbook
 from pydantic import BaseModel
 
 from conftest import SAMPLE, SEED
-from jixiao import load_case
+from jixiao import evaluate_record, load_case, load_ruleset
 from jixiao.cli.main import main
 from jixiao.core.errors import CaseError
 from jixiao.forms import import_workbooks, write_template
 from jixiao.forms import layout as L
 from jixiao.forms.case_yaml import case_to_yaml
 from jixiao.forms.reader import _decimal
-from jixiao.records.model import Department, Indicator, Project, VetoStatement
+from jixiao.records.model import Department, DepartmentBudget, Income, Indicator, Project, Spending, VetoStatement
 
 
 def row_of(ws, label: str) -> int:
@@ -85,7 +85,10 @@ def test_template_bytes_are_the_same_every_time(tmp_path):
 
 # ---- round trip ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("source", [SAMPLE, SEED], ids=["sample", "seed"])
+REAL = sorted((SEED.parent / "real").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("source", [SAMPLE, SEED, *REAL], ids=["sample", "seed", *(p.stem for p in REAL)])
 def test_a_case_exported_to_the_template_and_imported_back_is_the_same_case(tmp_path, source):
     case = load_case(source)
     path = tmp_path / "case.xlsx"
@@ -127,11 +130,17 @@ def _leaves(model: type[BaseModel], prefix: tuple = ()) -> set[tuple]:
 def test_the_layout_has_a_place_for_every_field_of_the_records():
     """A field added to the records without a place on the form would silently fall out of the
     round trip; this names it instead."""
-    project = {f.path for f in L.PROJECT_HEAD + L.PROJECT_EXTRA} | {p for _, p in L.FUNDS_FIELDS}
+    project = {f.path for f in L.PROJECT_HEAD + L.PROJECT_EXTRA} | {p for _, p, _ in L.FUNDS_FIELDS}
     project |= {("narrative", k) for k in ("goals", "results", "problems", "improvements")} | {("indicators",)}
+    # the 其中 rows under 年度资金总额 are the funding lines; the rate's step is computed, never filled
+    project |= {("funding",), ("stated", "execution_rate_step")}
     assert _leaves(Project) == project
     department = {f.path for f in L.DEPARTMENT_FIELDS} | {("id",), ("name",), ("vetoes",), ("indicators",),
-                                                          ("declared_counts",)}
+                                                          ("declared_counts",), ("spending", "public_lines"),
+                                                          ("stated", "execution_rate_step")}
+    department |= {("previous_year", group, name) for group, model in (("budget", DepartmentBudget),
+                                                                       ("income", Income), ("spending", Spending))
+                   for name in model.model_fields} - {f.path for f in L.DEPARTMENT_FIELDS}
     department |= {("narrative", k) for k in ("goals", "results", "problems", "improvements")}
     assert _leaves(Department) == department
     assert {c.field for c in L.INDICATOR_COLUMNS} == set(Indicator.model_fields)
@@ -239,14 +248,14 @@ def test_every_unreadable_cell_is_reported_with_sheet_and_cell(tmp_path):
     with pytest.raises(CaseError) as caught:
         import_workbooks([book])
     messages = [str(p) for p in caught.value.problems]
-    assert f'{book}:项目A!E{total}: "完成" is not a number' in messages
-    assert any(m.startswith(f"{book}:项目A!C{secret}: \"可能\" is not a 是/否 value") for m in messages)
-    assert any(m.startswith(f"{book}:项目A!K{direction}: \"大于\" is not a 指标方向") for m in messages)
-    assert f'{book}:项目清单!I3: "n/a" is not a number' in messages
+    assert f'{book}:项目A!E{total}: “完成”不是数值' in messages
+    assert f"{book}:项目A!C{secret}: “可能”不是是/否（可选：是、否）" in messages
+    assert any(m.startswith(f"{book}:项目A!K{direction}: “大于”不是指标方向") for m in messages)
+    assert f'{book}:项目清单!I3: “n/a”不是数值' in messages
 
     result = CliRunner().invoke(main, ["import", str(book), "-o", str(tmp_path / "out.yaml")])
     assert result.exit_code == 2
-    assert f'项目A!E{total}: "完成" is not a number' in result.output
+    assert f'项目A!E{total}: “完成”不是数值' in result.output
     assert not (tmp_path / "out.yaml").exists()
 
 
@@ -262,15 +271,22 @@ def test_missing_required_field_points_at_its_cell(tmp_path):
         f"{book}:项目A!C{name_row}: 项目 xueliang，字段 projects.name：缺少必填字段"]
 
 
-def test_funds_parts_must_add_up_to_the_total(tmp_path):
+def test_funds_parts_are_kept_as_funding_lines_and_checked_by_the_ruleset(tmp_path, engine_name):
+    """The 其中 rows are the report's funding lines, kept as stated (a real report's parts need not
+    add up); the project ruleset's funding_adds_up check says so. Filled: 本年财政拨款 67 / 67 / 56.18,
+    then 其他资金 1 in 全年执行数 only → executed 56.18 + 1 = 57.18 against the total 56.18."""
     book = tmp_path / "form.xlsx"
     write_template(book, "project")
     total = row_of(load_workbook(book)["项目1"], "年度资金总额")
     fill_project_workbook(book, bad={f"项目A!E{total + 3}": 1})  # 其他资金 1 more than the total
-    with pytest.raises(CaseError) as caught:
-        import_workbooks([book])
-    assert [str(p) for p in caught.value.problems] == [
-        f"{book}:项目A!E{total}: the 其中 rows add up to 57.18, not to 年度资金总额 56.18"]
+    case = import_workbooks([book])
+    assert [(f.name, f.initial, f.budget, f.actual) for f in case.projects[0].funding] == [
+        ("本年财政拨款", D(67), D(67), D("56.18")), ("其他资金", None, None, D(1))]
+    result = evaluate_record(load_ruleset("mof-project-selfeval"), case.projects[0], case, engine=engine_name)
+    check = next(c for c in result.checks if c.id == "funding_adds_up")
+    # budgets: 67 + (其他资金 not stated) → unknown; executed 57.18 ≠ 56.18 → the check fails
+    assert check.ok is False
+    assert "执行数之和未填报" not in check.message and "与年度资金总额（全年预算67.00万元、全年执行数56.18万元）不一致" in check.message
 
 
 def test_cells_read_as_the_decimals_they_show():
@@ -279,7 +295,7 @@ def test_cells_read_as_the_decimals_they_show():
     assert str(_decimal(0.1 + 0.2, "0.00")) == "0.30"  # Excel's 15 significant digits, then the format
     assert str(_decimal(1.23456, "0.00")) == "1.23456"  # more decimals than shown: kept, never rounded
     assert str(_decimal("1,234.50", "@")) == "1234.50"
-    with pytest.raises(Exception, match="percentage cell"):
+    with pytest.raises(Exception, match="百分比格式"):
         _decimal(0.95, "0%")
 
 
@@ -292,3 +308,75 @@ def test_text_that_begins_with_an_equals_sign_stays_text(tmp_path):
     path = tmp_path / "eq.xlsx"
     write_template(path, "project", case)
     assert import_workbooks([path]).projects == [odd]
+
+
+# ---- columns by their header labels, merged cells, several workbooks, stated none ----------------
+
+def test_swapped_funds_columns_read_by_their_labels(tmp_path):
+    """年初预算数 and 全年执行数 swapped (headers and values): the import reads the same figures."""
+    book = tmp_path / "form.xlsx"
+    write_template(book, "project")
+    fill_project_workbook(book)
+    straight = import_workbooks([book])
+    wb = load_workbook(book)
+    ws = wb["项目A"]
+    header, total = row_of(ws, "项目资金（万元）"), row_of(ws, "年度资金总额")
+    for row in (header, total, total + 1):
+        ws.cell(row, 3).value, ws.cell(row, 5).value = ws.cell(row, 5).value, ws.cell(row, 3).value
+    wb.save(book)
+    swapped = import_workbooks([book])
+    assert swapped == straight
+    assert (swapped.projects[0].budget.initial, swapped.projects[0].actual) == (D(67), D("56.18"))
+    ws.cell(header, 5).value = "执行数合计"  # a header the form does not know: named, not guessed
+    wb.save(book)
+    with pytest.raises(CaseError) as caught:
+        import_workbooks([book])
+    assert f"{book}:项目A!A{header}: 表头缺少“年初预算数”列" in [str(p) for p in caught.value.problems]
+
+
+def test_a_merged_value_cell_is_refused_as_merged(tmp_path):
+    book = tmp_path / "form.xlsx"
+    write_template(book, "project")
+    fill_project_workbook(book)
+    wb = load_workbook(book)
+    ws = wb["项目A"]
+    total = row_of(ws, "年度资金总额")
+    ws.merge_cells(f"C{total}:E{total}")  # drops 全年预算数 and 全年执行数 from view
+    wb.save(book)
+    with pytest.raises(CaseError) as caught:
+        import_workbooks([book])
+    messages = [str(p) for p in caught.value.problems]
+    assert f"{book}:项目A!E{total}: 单元格E{total}与其他单元格合并（C{total}:E{total}），其值无法单独读取：请取消合并，分别填写各栏" in messages
+    assert not any("缺少必填字段" in m for m in messages)
+
+
+def test_a_department_workbook_and_a_project_workbook_import_together(tmp_path):
+    case = load_case(SAMPLE)
+    department, projects = tmp_path / "dept.xlsx", tmp_path / "proj.xlsx"
+    write_template(department, "department", case.model_copy(update={"projects": []}))
+    write_template(projects, "project", case)
+    assert import_workbooks([department, projects]) == case
+    # a 基本信息 that disagrees is named, cell and both values
+    wb = load_workbook(projects)
+    info = wb["基本信息"]
+    info.cell(row_of(info, "年度"), 2).value = 2023
+    wb.save(projects)
+    with pytest.raises(CaseError) as caught:
+        import_workbooks([department, projects])
+    assert [str(p) for p in caught.value.problems] == [
+        f"{projects}:基本信息!A1: 年度为“2023”，与第一张基本信息（{department}:基本信息!A1）的“2024”不一致"]
+
+
+def test_stated_as_none_survives_the_form_and_not_stated_stays_none(tmp_path):
+    case = load_case(SEED)
+    project = case.projects[0].model_copy(update={"indicators": None})  # not stated
+    department = case.department.model_copy(update={"vetoes": [], "internal_units": []})  # stated as none
+    case = case.model_copy(update={"department": department, "projects": [project]})
+    path = tmp_path / "none.xlsx"
+    write_template(path, "department", case)
+    ws = load_workbook(path)["部门整体"]
+    assert ws.cell(row_of(ws, "一票否决事项") + 2, 1).value == "（无）"
+    back = import_workbooks([path])
+    assert back.department.vetoes == [] and back.department.internal_units == []
+    assert back.projects[0].indicators is None and back.department.indicators == []
+    assert back == case

@@ -41,7 +41,7 @@ def case_from_data(data: Any, lines: LineMap) -> Case:
     problems = []
     for i, project in enumerate(case.projects):
         if project.id in seen:
-            problems.append(Problem(_("项目编号重复（与第 {n} 个项目相同）").format(n=seen[project.id] + 1),
+            problems.append(Problem(_("项目编号重复（与第{n}个项目相同）").format(n=seen[project.id] + 1),
                                     lines.find(("projects", i, "id")), record_label("project", project.id), "id"))
         seen.setdefault(project.id, i)
     if problems:
