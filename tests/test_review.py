@@ -7,7 +7,7 @@ Hand-worked figures:
   improvement (二) says "将绩效评价作为街道开展工作的必备程序" in a 区委政法委's report.
 - the form's stock sentence, 维稳 vs 雪亮 ("年初预算资金30万元…8.42万元。" vs "…67万元…10.82万元。"),
   scores 0.8421 (< 0.9) and is 47–48 characters (< 50): never a repeat.
-- tests/data/review/dirty.yaml: 100.00 ÷ 100.00 = 100.00% while 60.00 + 30.00 = 90.00; 0 → 3.36
+- cases/review/dirty.yaml: 100.00 ÷ 100.00 = 100.00% while 60.00 + 30.00 = 90.00; 0 → 3.36
   (3.36 − 0 = 3.36) unexplained; |70 − 100| ÷ 100 = 30% > 20% unexplained; 4 declared, 3 listed.
 """
 from decimal import Decimal as D
@@ -21,7 +21,7 @@ from jixiao.expressions.native import compile_node
 from jixiao.expressions.parser import parse_expression
 from jixiao.expressions.textsim import max_similarity, mentions, sentences, similarity
 
-DATA = Path(__file__).parent / "data" / "review"
+DATA = Path(__file__).resolve().parent.parent / "cases" / "review"
 
 
 @pytest.fixture(scope="module")

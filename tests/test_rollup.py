@@ -13,7 +13,7 @@ import pytest
 from jixiao import evaluate_case, load_case, load_ruleset
 from jixiao.scoring.rollup import ranked, roll_up
 
-DATA = Path(__file__).parent / "data" / "review"
+DATA = Path(__file__).resolve().parent.parent / "cases" / "review"
 
 
 @pytest.fixture
