@@ -9,6 +9,7 @@ from jixiao.records.cases import load_case
 from jixiao.cli.batch import batch_command
 from jixiao.cli.common import ENGINE, RULESETS, abort, emit, fail
 from jixiao.cli.excel import import_command, template_command
+from jixiao.cli.extract import extract_command
 from jixiao.cli.report import explain, report
 from jixiao.cli.rulesets import rulesets
 from jixiao.core.errors import JixiaoError
@@ -58,7 +59,7 @@ def score(cases: tuple[str, ...], rulesets: tuple[str, ...], fmt: str, output: s
 
 
 # ---- subcommands defined in their own modules ------------------------------------------------
-for command in (template_command, import_command, batch_command, rulesets, explain, report):
+for command in (template_command, import_command, batch_command, rulesets, explain, report, extract_command):
     main.add_command(command)
 
 

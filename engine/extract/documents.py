@@ -1,0 +1,250 @@
+"""Report files → blocks of text, each with where it stands (paragraph, table cell, page).
+
+One reader per format, all ending in the same list of `Block`s, so that everything after this
+module never knows whether the report was a Word file, a PDF, a web page or plain text. A file that
+cannot be read is an `InputError` with a one-line Chinese message (exit status 2).
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+from jixiao.core.errors import InputError, Location, Problem
+from jixiao.core.i18n import _
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph, a table row or a line of a PDF page.
+
+    `cells` are a table row's cells (a real table's, or a flattened row's split on its
+    separators); `where` says in words where the block is, for the provenance comments."""
+
+    text: str
+    where: str
+    cells: tuple[str, ...] = ()
+    table: bool = False  # a real table row (python-docx / <tr>), not a line of running text
+
+    def cell_where(self, index: int) -> str:
+        return _("{where}第{column}列").format(where=self.where, column=index + 1) if self.table else self.where
+
+
+def _error(path: Path, message: str) -> InputError:
+    return InputError([Problem(message, Location(str(path)))])
+
+
+_FLAT_SEPARATORS = (re.compile(r"\s*[|｜]\s*"), re.compile(r"\t+|\s{2,}|\u3000+"), re.compile(r"\s+"))
+
+
+def flat_cells(text: str) -> tuple[str, ...]:
+    """A flattened table row's cells: split on pipes, else on tabs or runs of spaces, else spaces."""
+    for separator in _FLAT_SEPARATORS:
+        cells = [cell for cell in separator.split(text.strip()) if cell]
+        if len(cells) > 1:
+            return tuple(cells)
+    return (text.strip(),) if text.strip() else ()
+
+
+_CONVERSION_LEFTOVERS = re.compile(r"\[bookmark: [^\]]*\]")  # marks a .docx → text converter leaves
+
+
+def _lines_to_blocks(lines: list[str], where_format: str, **where_args) -> list[Block]:
+    blocks = []
+    for number, line in enumerate(lines, 1):
+        text = _CONVERSION_LEFTOVERS.sub("", line).strip().replace("\u00a0", " ")
+        if text:
+            where = where_format.format(n=number, **where_args)
+            blocks.append(Block(text, where, flat_cells(text)))
+    return blocks
+
+
+def read_text(path: Path) -> list[Block]:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise _error(path, _("无法识别文件的文字编码（应为UTF-8或GB18030）"))
+    return _lines_to_blocks(text.splitlines(), _("第{n}行"))
+
+
+def read_docx(path: Path) -> list[Block]:
+    """Paragraphs and table rows in document order (python-docx gives them separately)."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise _error(path, _("无法读取Word文件：文件已损坏或不是.docx格式")) from None
+    blocks: list[Block] = []
+    paragraphs = tables = 0
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            paragraphs += 1
+            text = Paragraph(child, document).text.strip()
+            if text:
+                blocks.append(Block(text, _("第{n}段").format(n=paragraphs), flat_cells(text)))
+        elif tag == "tbl":
+            tables += 1
+            for row_number, row in enumerate(Table(child, document).rows, 1):
+                cells: list[str] = []
+                for cell in row.cells:  # a merged cell repeats in every column it spans
+                    text = cell.text.strip()
+                    if not cells or text != cells[-1] or not text:
+                        cells.append(text)
+                where = _("表{t}第{r}行").format(t=tables, r=row_number)
+                blocks.append(Block(" ".join(c for c in cells if c), where, tuple(cells), table=True))
+    return blocks
+
+
+def read_pdf(path: Path) -> list[Block]:
+    """Text PDFs only (pypdf: pure Python, reads the text layer; a scan has none to read)."""
+    import pypdf
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = pypdf.PdfReader(str(path))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise _error(path, _("PDF文件已加密，无法读取其文字"))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except InputError:
+        raise
+    except (PdfReadError, ValueError, KeyError, OSError, NotImplementedError):
+        raise _error(path, _("无法读取PDF文件：文件已损坏或已加密")) from None
+    if not any(page.strip() for page in pages):
+        raise _error(path, _("PDF文件没有文字层（可能是扫描件），请先进行文字识别"))
+    blocks = []
+    for number, page in enumerate(pages, 1):
+        blocks.extend(_lines_to_blocks(page.splitlines(), _("第{page}页第{n}行"), page=number))
+    return blocks
+
+
+_SKIPPED_TAGS = {"script", "style", "nav", "header", "footer", "aside", "noscript", "form", "select", "button"}
+_BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "br", "section", "article", "pre",
+               "blockquote", "table", "tr", "title"}
+_ARTICLE_HINT = re.compile(r"article|content|TRS_Editor|zoom|detail|正文", re.IGNORECASE)
+
+
+class _PortalPage(HTMLParser):
+    """A saved portal page: navigation, scripts and footers dropped; the article kept. Where the
+    page marks its article (<article>, or a container named like content / TRS_Editor), only the
+    blocks inside it are kept."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[tuple[str, bool, tuple[str, ...] | None]] = []  # text, in article, cells
+        self._text: list[str] = []
+        self._stack: list[tuple[str, bool]] = []  # open tag, whether it opens an article
+        self._skip = 0
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+
+    def _in_article(self) -> bool:
+        return any(article for _tag, article in self._stack)
+
+    def _flush(self) -> None:
+        text = re.sub(r"\s+", " ", "".join(self._text)).strip()
+        self._text = []
+        if text:
+            self.blocks.append((text, self._in_article(), None))
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _SKIPPED_TAGS:
+            self._skip += 1
+            return
+        if tag in ("br", "img", "hr", "meta", "link", "input"):
+            if tag == "br" and self._cell is None:
+                self._flush()
+            return
+        names = " ".join(value or "" for key, value in attrs if key in ("id", "class"))
+        self._stack.append((tag, tag == "article" or bool(_ARTICLE_HINT.search(names))))
+        if tag == "tr":
+            self._flush()
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+        elif tag in _BLOCK_TAGS and self._cell is None:
+            self._flush()
+
+    def handle_endtag(self, tag):
+        if tag in _SKIPPED_TAGS:
+            self._skip = max(0, self._skip - 1)
+            return
+        if tag in ("td", "th") and self._cell is not None and self._row is not None:
+            self._row.append(re.sub(r"\s+", " ", "".join(self._cell)).strip())
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            if any(self._row):
+                self.blocks.append((" ".join(c for c in self._row if c), self._in_article(), tuple(self._row)))
+            self._row = None
+        elif tag in _BLOCK_TAGS and self._cell is None:
+            self._flush()
+        while self._stack:
+            open_tag, _article = self._stack.pop()
+            if open_tag == tag:
+                break
+
+    def handle_data(self, data):
+        if self._skip:
+            return
+        (self._cell if self._cell is not None else self._text).append(data)
+
+
+def read_html(path: Path) -> list[Block]:
+    raw = path.read_bytes()
+    declared = re.search(rb"charset=[\"']?([\w-]+)", raw[:2048])
+    encodings = [declared.group(1).decode("ascii")] if declared else []
+    for encoding in encodings + ["utf-8", "gb18030"]:
+        try:
+            text = raw.decode(encoding)
+            break
+        except (UnicodeDecodeError, LookupError):
+            continue
+    else:
+        raise _error(path, _("无法识别网页的文字编码"))
+    page = _PortalPage()
+    page.feed(text)
+    page.close()
+    page._flush()
+    kept = [b for b in page.blocks if b[1]] or page.blocks
+    blocks, rows = [], 0
+    for number, (text, _article, cells) in enumerate(kept, 1):
+        if cells is None:
+            blocks.append(Block(text, _("第{n}段").format(n=number), flat_cells(text)))
+        else:
+            rows += 1
+            blocks.append(Block(text, _("表格第{r}行").format(r=rows), cells, table=True))
+    return blocks
+
+
+READERS = {".txt": read_text, ".md": read_text, ".docx": read_docx, ".pdf": read_pdf, ".html": read_html,
+           ".htm": read_html}
+
+
+def read_document(path: str | Path) -> list[Block]:
+    """The blocks of a report file, or an InputError saying in one line why it cannot be read."""
+    path = Path(path)
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        raise _error(path, _("不支持的文件类型 {suffix}（可用：.docx、.pdf、.txt、.md、.html）").format(
+            suffix=path.suffix or _("（无扩展名）")))
+    try:
+        size = path.stat().st_size
+    except OSError:
+        raise _error(path, _("文件不存在或无法打开")) from None
+    if size == 0:
+        raise _error(path, _("文件为空"))
+    blocks = reader(path)
+    if not blocks:
+        raise _error(path, _("文件中没有文字"))
+    return blocks

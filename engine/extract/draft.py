@@ -1,0 +1,206 @@
+"""Candidates → a draft case: one value per field where the report agrees with itself, the rest
+left to check. Nothing is derived: no total from its parts, no final budget from initial plus
+adjustment, no zero for what is not stated.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from jixiao.core.errors import InputError, Location, Problem
+from jixiao.core.i18n import _
+from jixiao.extract.documents import Block, read_document
+from jixiao.extract.patterns import Patterns, load_patterns
+from jixiao.extract.phrases import Candidate, VetoFinding, narrative, text_candidates, veto_findings
+from jixiao.extract.sections import Layout, lay_out
+from jixiao.extract.selfeval_table import read_table
+from jixiao.records.model import Case
+
+
+@dataclass(frozen=True)
+class Source:
+    quote: str
+    where: str
+
+
+@dataclass(frozen=True)
+class ToCheck:
+    field: str
+    reason: str
+    candidates: tuple[tuple[str, Source], ...]  # value as text, where it came from
+
+
+@dataclass
+class Draft:
+    case: Case
+    sources: dict[tuple, list[Source]]  # path in the case data → the words each value came from
+    to_check: list[ToCheck]
+    sections: list[tuple[str, str, str]]  # section kind, heading, where
+    ended: Source  # the last words of the text, and where they are
+    file: str = ""
+    filled: int = field(default=0)
+
+
+def dotted(path: tuple) -> str:
+    """("projects", 0, "budget", "initial") → projects[0].budget.initial."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _shown(value: Any) -> str:
+    return format(value, "f") if hasattr(value, "is_finite") else str(value)
+
+
+def _resolve(candidates: list[Candidate], to_check: list[ToCheck]) -> dict[tuple, tuple[Any, list[Source]]]:
+    """One value per path where every candidate agrees and no figure feeds two fields."""
+    paths_of_span: dict[tuple, set[tuple]] = {}
+    for candidate in candidates:
+        paths_of_span.setdefault(candidate.span, set()).add(candidate.path)
+    by_path: dict[tuple, list[Candidate]] = {}
+    for candidate in candidates:
+        by_path.setdefault(candidate.path, []).append(candidate)
+    resolved = {}
+    for path, found in by_path.items():
+        shared = [c for c in found if len(paths_of_span[c.span]) > 1]
+        values = {c.value for c in found}
+        listed = tuple((_shown(c.value), Source(c.quote, c.where)) for c in found)
+        if shared:
+            others = sorted({dotted(p) for c in shared for p in paths_of_span[c.span] if p != path})
+            to_check.append(ToCheck(dotted(path), _("同一处数字也对应字段 {others}").format(others="、".join(others)), listed))
+        elif len(values) > 1:
+            to_check.append(ToCheck(dotted(path), _("报告中有不同的数值"), listed))
+        elif any(c.approximate for c in found):
+            to_check.append(ToCheck(dotted(path), _("报告给出的是约数（“余”），不是确数"), listed))
+        else:
+            sources = list(dict.fromkeys(Source(c.quote, c.where) for c in found))
+            resolved[path] = (found[0].value, sources)
+    return resolved
+
+
+def _set(data: dict, path: tuple, value: Any) -> None:
+    node: Any = data
+    for part, following in zip(path, path[1:]):
+        if isinstance(part, int):
+            node = node[part]
+        else:
+            node = node.setdefault(part, [] if isinstance(following, int) else {})
+    node[path[-1]] = value
+
+
+_YEAR = re.compile(r"(20\d{2})\s*年")
+_TITLE = re.compile(r"(?:绩效)?(?:自评|自评价|评价)(?:工作情况总结|总结报告|报告|表)")
+_UNIT_LABEL = re.compile(r"^(?:部门（单位）名称|部门\(单位\)名称|部门名称|单位名称|部门|实施单位)[:：\s]\s*(\S{2,30})")
+_BEFORE_TITLE = re.compile(r"^(.{2,30}?)(?:20\d{2}\s*年|关于|部门整体|整体|项目支出|专项资金|预算绩效|绩效)")
+
+
+def _year(blocks: list[Block]) -> int | None:
+    for block in blocks[:5]:
+        if _TITLE.search(block.text):
+            found = _YEAR.search(block.text)
+            if found:
+                return int(found.group(1))
+    years = Counter(int(y) for b in blocks[:60] for y in _YEAR.findall(b.text))
+    return years.most_common(1)[0][0] if years else None
+
+
+def _unit(blocks: list[Block]) -> tuple[str, Source] | None:
+    for block in blocks[:8]:
+        if _TITLE.search(block.text) and len(block.text) < 80:
+            found = _BEFORE_TITLE.match(block.text)
+            if found:
+                return found.group(1).strip(), Source(block.text, block.where)
+    for block in blocks[:40]:
+        found = _UNIT_LABEL.match(block.text)
+        if found:
+            return found.group(1).strip(), Source(block.text, block.where)
+    return None
+
+
+def _vetoes(findings: list[VetoFinding]) -> list[dict]:
+    grouped: dict[str, list[VetoFinding]] = {}
+    for finding in findings:
+        grouped.setdefault(finding.code or finding.item, []).append(finding)
+    vetoes = []
+    for group in grouped.values():
+        quotes = dict.fromkeys(f"“{f.quote}”（{f.where}）" for f in group)
+        vetoes.append({"item": group[0].item, "code": group[0].code, "occurred": False, "note": "；".join(quotes)})
+    return vetoes
+
+
+def build_draft(blocks: list[Block], file: str, patterns: Patterns | None = None) -> Draft:
+    patterns = patterns or load_patterns()
+    layout: Layout = lay_out(blocks, patterns)
+    to_check: list[ToCheck] = []
+    candidates = text_candidates(layout, patterns)
+    indicators: dict[int, list[tuple[dict, str, str]]] = {}
+    for project, rows in layout.tables:
+        reading = read_table(rows, project)
+        candidates += reading.candidates
+        indicators.setdefault(project, []).extend(reading.indicators)
+        for name, reason, shown in reading.to_check:
+            to_check.append(ToCheck(name, _(reason), tuple((v, Source(q, w)) for v, q, w in shown)))
+    resolved = _resolve(candidates, to_check)
+    findings = veto_findings(layout, patterns)
+    stem = Path(file).stem
+    year = _year(blocks)
+    if not resolved and not findings and not indicators and not to_check and not layout.seen:
+        raise InputError([Problem(_("不像是绩效自评报告：未找到预算、支出、人员编制、绩效指标等内容"), Location(file))])
+    if year is None:
+        raise InputError([Problem(_("未能识别报告所属年度（如“2024年度”）"), Location(file))])
+    unit = _unit(blocks)
+    sources: dict[tuple, list[Source]] = {}
+    data: dict[str, Any] = {
+        "case": {"id": stem, "unit": unit[0] if unit else stem, "year": year, "source": Path(file).name,
+                 "note": _("由 jixiao extract 从报告原文生成的草稿；报告未载明的数据一律留空，请逐项核对。")},
+        "department": {"id": "department", "name": unit[0] if unit else stem},
+        "projects": [{"id": f"p{i + 1}", "name": name or _("项目{n}").format(n=i + 1)}
+                     for i, (name, _block) in enumerate(layout.projects)],
+    }
+    if unit:
+        sources[("case", "unit")] = [unit[1]]
+    else:
+        to_check.append(ToCheck("case.unit", _("未能识别单位名称，暂用文件名"), ()))
+    for i, (_name, block) in enumerate(layout.projects):
+        sources[("projects", i, "name")] = [Source(block.text, block.where)]
+    for path, (value, found) in sorted(resolved.items(), key=lambda item: dotted(item[0])):
+        _set(data, path, value)
+        sources[path] = found
+    for path, (text, where) in narrative(layout).items():
+        _set(data, path, text)
+        sources[path] = [Source(_("（该节全文）"), where)]
+    if findings:
+        data["department"]["vetoes"] = _vetoes(findings)
+    for project, rows in indicators.items():
+        prefix: tuple = ("projects", project) if project >= 0 else ("department",)
+        for k, (indicator, quote, where) in enumerate(rows):
+            _set(data, prefix + ("indicators",), [*_get(data, prefix + ("indicators",)), indicator])
+            sources[prefix + ("indicators", k, "level1")] = [Source(quote, where)]
+    try:
+        case = Case.model_validate(data)
+    except ValidationError as exc:  # a value the model refuses: say which, never write it
+        first = exc.errors()[0]
+        raise InputError([Problem(_("提取结果不符合记录模型：{field} {message}").format(
+            field=".".join(str(p) for p in first["loc"]), message=first["msg"]), Location(file))]) from None
+    last = blocks[-1]
+    ended = Source(last.text[-30:], last.where)
+    filled = len(resolved) + sum(len(rows) for rows in indicators.values())
+    return Draft(case, sources, to_check, layout.seen, ended, file, filled)
+
+
+def _get(data: dict, path: tuple) -> list:
+    node: Any = data
+    for part in path:
+        node = node[part] if isinstance(part, int) else node.get(part, [] if part == path[-1] else {})
+    return node
+
+
+def extract_report(path: str | Path, patterns_file: str | None = None) -> Draft:
+    """The draft case of one report file."""
+    return build_draft(read_document(path), str(path), load_patterns(patterns_file))

@@ -1,0 +1,103 @@
+"""The phrase patterns of patterns.yaml, compiled once: data, not code, so a bureau can add its
+province's phrasing. A pattern that is not a valid regular expression is an InputError naming the
+file, the field and the pattern."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from jixiao.core.errors import InputError, Location, Problem
+from jixiao.core.i18n import _
+from jixiao.extract.numbers import AMOUNT, COUNT
+
+_PLACEHOLDERS = {"{amount}": AMOUNT, "{count}": COUNT, "{name}": "(?P<name>.+?)"}
+
+
+@dataclass(frozen=True)
+class Phrase:
+    field: str  # dotted path inside the record: budget.initial, staff.authorized …
+    regex: re.Pattern
+    value: Any = None  # a statement's fixed value; None: the number the match holds
+    unless_before: re.Pattern | None = None
+
+
+@dataclass(frozen=True)
+class Patterns:
+    department: tuple[Phrase, ...]
+    project: tuple[Phrase, ...]
+    project_lines: tuple[Phrase, ...]
+    declared_counts: tuple[Phrase, ...]
+    veto_lead: re.Pattern
+    veto_trailing: re.Pattern
+    veto_whole: tuple[re.Pattern, ...]
+    veto_codes: tuple[tuple[str, tuple[str, ...]], ...]
+    sections: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def _compile(text: str, where: str) -> re.Pattern:
+    for placeholder, regex in _PLACEHOLDERS.items():
+        text = text.replace(placeholder, regex)
+    try:
+        return re.compile(text)
+    except re.error as exc:
+        raise InputError([Problem(_("短语模式不是有效的正则表达式：{error}").format(error=exc), Location(where))]) from None
+
+
+def _phrases(table: dict, source: str, group: str) -> tuple[Phrase, ...]:
+    phrases = []
+    for name, entries in (table or {}).items():
+        for entry in entries:
+            where = f"{source} {group}.{name}"
+            if isinstance(entry, str):
+                phrases.append(Phrase(name, _compile(entry, where)))
+            elif isinstance(entry, dict) and isinstance(entry.get("pattern"), str):
+                unless = entry.get("unless_before")
+                phrases.append(Phrase(name, _compile(entry["pattern"], where), entry.get("value"),
+                                      _compile(unless, where) if unless else None))
+            else:
+                raise InputError([Problem(_("短语模式应为字符串，或含 pattern 的映射"), Location(where))])
+    return tuple(phrases)
+
+
+def parse_patterns(data: Any, source: str) -> Patterns:
+    if not isinstance(data, dict):
+        raise InputError([Problem(_("短语模式文件应为映射"), Location(source))])
+    vetoes = data.get("vetoes") or {}
+    return Patterns(
+        department=_phrases(data.get("department"), source, "department"),
+        project=_phrases(data.get("project"), source, "project"),
+        project_lines=_phrases(data.get("project_lines"), source, "project_lines"),
+        declared_counts=_phrases(data.get("declared_counts"), source, "declared_counts"),
+        veto_lead=_compile(vetoes.get("lead", "未发生"), f"{source} vetoes.lead"),
+        veto_trailing=_compile(vetoes.get("trailing", "$^"), f"{source} vetoes.trailing"),
+        veto_whole=tuple(_compile(p, f"{source} vetoes.whole") for p in vetoes.get("whole") or ()),
+        veto_codes=tuple((code, tuple(words)) for code, words in (vetoes.get("codes") or {}).items()),
+        sections={name: tuple(words) for name, words in (data.get("sections") or {}).items()},
+    )
+
+
+@lru_cache(maxsize=8)
+def load_patterns(path: str | None = None) -> Patterns:
+    """The shipped patterns, or a bureau's own file (same layout) instead."""
+    if path is None:
+        text = resources.files("jixiao.extract").joinpath("patterns.yaml").read_text(encoding="utf-8")
+        source = "patterns.yaml"
+    else:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError:
+            raise InputError([Problem(_("无法读取短语模式文件"), Location(path))]) from None
+        source = path
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError([Problem(_("短语模式文件不是有效的YAML"),
+                                  Location(source, mark.line + 1 if mark else None))]) from None
+    return parse_patterns(data, source)

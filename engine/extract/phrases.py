@@ -1,0 +1,178 @@
+"""Candidates from running text: every phrase pattern that matches, with the words it matched.
+
+A candidate is not yet a value: draft decides, after every candidate of the report is known,
+whether a field has one value (written) or several (left to check). Nothing here adds, subtracts
+or fills in.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from jixiao.extract.documents import Block
+from jixiao.extract.numbers import amount, count
+from jixiao.extract.patterns import Patterns, Phrase
+from jixiao.extract.sections import Layout, marker
+
+_CLAUSE_END = re.compile(r"[，,。；;！？!?]|\.(?!\d)")
+_SENTENCE_END = re.compile(r"[。；;！？!?]|\.(?!\d)")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    path: tuple  # ("department", "budget", "initial") or ("projects", 0, "actual")
+    value: Any
+    quote: str
+    where: str
+    span: tuple[str, int, int]  # block, start, end: one figure may feed one field only
+    approximate: bool = False
+
+
+def _clause(text: str, start: int, end: int) -> str:
+    left = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
+    right = _CLAUSE_END.search(text, end)
+    return text[left:right.start() if right else len(text)].strip()
+
+
+def _sentence_before(text: str, start: int) -> str:
+    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    return text[left:start]
+
+
+def _number(match: re.Match):
+    groups = match.re.groupindex
+    if "amount" in groups and match.group("amount"):
+        return amount(match)
+    if "count" in groups and match.group("count"):
+        return count(match)
+    return None
+
+
+def _matches(phrase: Phrase, block: Block):
+    for match in phrase.regex.finditer(block.text):
+        if phrase.unless_before and phrase.unless_before.search(_sentence_before(block.text, match.start())):
+            continue
+        yield match
+
+
+def _candidate(path: tuple, phrase: Phrase, match: re.Match, block: Block) -> Candidate | None:
+    quote = _clause(block.text, match.start(), match.end())
+    span = (block.where, match.start(), match.end())
+    if phrase.value is not None:
+        return Candidate(path, phrase.value, quote, block.where, span)
+    number = _number(match)
+    if number is None:
+        return None
+    value = number.value
+    if path[-1] in ("authorized", "actual") and path[-2:-1] == ("staff",) or path[1:2] == ("declared_counts",):
+        value = int(value) if value == value.to_integral_value() else value
+    if path[-1] == "adjustment" and "调减" in match.group(0):
+        value = value.copy_negate()
+    return Candidate(path, value, quote, block.where, span, number.approximate)
+
+
+def _find_project(name: str, projects: list[tuple[str, Block]]) -> int | None:
+    found = [i for i, (full, _block) in enumerate(projects) if full.startswith(name) or name in full]
+    return found[0] if len(found) == 1 else None
+
+
+def text_candidates(layout: Layout, patterns: Patterns) -> list[Candidate]:
+    candidates: list[Candidate] = []
+    for placed in layout.placed:
+        block = placed.block
+        if placed.project is None:
+            prefix: tuple = ("department",)
+            phrases = patterns.department
+        else:
+            prefix = ("projects", placed.project)
+            phrases = patterns.project
+        for phrase in phrases:
+            for match in _matches(phrase, block):
+                found = _candidate(prefix + tuple(phrase.field.split(".")), phrase, match, block)
+                if found:
+                    candidates.append(found)
+        for phrase in patterns.declared_counts:
+            for match in _matches(phrase, block):
+                found = _candidate(("department", "declared_counts", phrase.field), phrase, match, block)
+                if found:
+                    candidates.append(found)
+        if placed.project is None:
+            for phrase in patterns.project_lines:
+                for match in _matches(phrase, block):
+                    index = _find_project(match.group("name"), layout.projects)
+                    if index is not None:
+                        found = _candidate(("projects", index) + tuple(phrase.field.split(".")), phrase, match, block)
+                        if found:
+                            candidates.append(found)
+    return candidates
+
+
+@dataclass(frozen=True)
+class VetoFinding:
+    item: str
+    code: str | None
+    quote: str
+    where: str
+
+
+def _code(item: str, patterns: Patterns) -> str | None:
+    for code, words in patterns.veto_codes:
+        if any(word in item for word in words):
+            return code
+    return None
+
+
+def veto_findings(layout: Layout, patterns: Patterns) -> list[VetoFinding]:
+    """Each item a "未发生…" sentence lists, with the clause it came from."""
+    findings = []
+    for placed in layout.placed:
+        text = placed.block.text
+        for lead in patterns.veto_lead.finditer(text):
+            end = _CLAUSE_END.search(text, lead.end())
+            listed = text[lead.end():end.start() if end else len(text)]
+            quote = text[lead.start():end.start() if end else len(text)]
+            listed = patterns.veto_trailing.sub("", listed.strip())
+            for item in re.split(r"、|以及|和|及|与", listed):
+                item = item.strip(" “”\"")
+                if len(item) >= 2:
+                    findings.append(VetoFinding(item, _code(item, patterns), quote, placed.block.where))
+        for whole in patterns.veto_whole:
+            for match in whole.finditer(text):
+                findings.append(VetoFinding(match.group("item"), _code(match.group("item"), patterns),
+                                            _clause(text, match.start(), match.end()), placed.block.where))
+    return findings
+
+
+def _items(blocks: list[Block]) -> list[str]:
+    """A section's numbered items, the marker dropped; unnumbered lines continue the item before."""
+    items: list[str] = []
+    for block in blocks:
+        numbered = marker(block.text)
+        if numbered or not items:
+            items.append(numbered[1] if numbered else block.text)
+        else:
+            items[-1] += block.text
+    return items
+
+
+def narrative(layout: Layout) -> dict[tuple, tuple[Any, str]]:
+    """Text sections: path → (text, where it starts)."""
+    found: dict[tuple, tuple[Any, str]] = {}
+    by_section: dict[str, list[Block]] = {}
+    by_project: dict[int, list[Block]] = {}
+    for placed in layout.placed:
+        if placed.project is not None:
+            by_project.setdefault(placed.project, []).append(placed.block)
+        elif placed.section:
+            by_section.setdefault(placed.section, []).append(placed.block)
+    if by_section.get("results"):
+        blocks = by_section["results"]
+        found[("department", "narrative", "results")] = ("\n".join(b.text for b in blocks), blocks[0].where)
+    for kind in ("problems", "improvements"):
+        if by_section.get(kind):
+            found[("department", "narrative", kind)] = (_items(by_section[kind]), by_section[kind][0].where)
+    for index, blocks in by_project.items():
+        found[("projects", index, "narrative", "results")] = ("\n".join(b.text for b in blocks), blocks[0].where)
+    return found
+

@@ -1,0 +1,169 @@
+"""The 自评表: its funds block (年初预算数 · 全年预算数 · 全年执行数 …) and its indicator rows,
+from a real table or from text with the cells run together on a line.
+
+Columns are read from the table's own header, in the order it prints them. A row whose cells do
+not line up with its header (fewer amounts than columns, cells run together without separators)
+is not guessed at: its figures go to the check list with the row's words.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from jixiao.core.decimals import CONTEXT
+from jixiao.extract.documents import Block
+from jixiao.extract.phrases import Candidate
+
+_FUND_COLUMNS = re.compile(r"年初预算数?|全年预算数?|全年执行数?|分值|执行率|得分")
+_FUND_FIELDS = {"年初": ("budget", "initial"), "全年预": ("budget", "final"), "全年执": ("actual",)}
+_INDICATOR_COLUMNS = re.compile(
+    r"指标性质|年度指标值|指标值|度量单位|实际完成值|全年实际值|实际值|完成值|分值|得分|偏差原因|未完成原因"
+    r"|年度(?=\s|$)|实际(?=\s|$)")
+_COLUMN_KEYS = {"指标性质": "sign", "年度指标值": "target", "指标值": "target", "年度": "target",
+                "度量单位": "unit", "实际完成值": "actual", "全年实际值": "actual", "实际值": "actual",
+                "完成值": "actual", "实际": "actual", "分值": "weight", "得分": "self_score",
+                "偏差原因": "deviation", "未完成原因": "deviation"}
+_OPTIONAL = ("sign", "unit", "deviation")
+_LEVEL1 = re.compile(r"^(产出|效益|满意度|成本)指标(?:[(（]\d+分[)）])?$")
+_LEVEL2 = re.compile(r"^(.{1,8}?)指标等?$")
+_LEVEL1_OF = {"数量": "产出", "质量": "产出", "时效": "产出", "成本": "产出", "经济效益": "效益", "社会效益": "效益",
+              "生态效益": "效益", "可持续影响": "效益", "服务对象满意度": "满意度", "满意度": "满意度"}
+_SIGNS = {"≥": ">=", "≧": ">=", ">=": ">=", "＞=": ">=", "≤": "<=", "≦": "<=", "<=": "<=", ">": ">", "＞": ">",
+          "<": "<", "＜": "<", "=": "=", "═": "=", "＝": "="}
+_VALUE = re.compile(r"^(?P<sign>≥|≧|>=|＞=|≤|≦|<=|>|＞|<|＜|=|═|＝)?\s*(?P<number>-?\d+(?:\.\d+)?)\s*(?P<unit>\D{0,4})$")
+_NUMERIC = re.compile(r"^-?\d[\d,]*(?:\.\d+)?%?$")
+
+
+@dataclass
+class TableReading:
+    candidates: list[Candidate] = field(default_factory=list)
+    indicators: list[tuple[dict, str, str]] = field(default_factory=list)  # indicator, quote, where
+    to_check: list[tuple[str, str, list[tuple[str, str, str]]]] = field(default_factory=list)
+    # (field path text, reason, [(value text, quote, where)])
+
+
+def _scale(rows: list[Block]) -> int | None:
+    for row in rows:
+        if re.search(r"[(（]\s*万元\s*[)）]", row.text):
+            return 0
+        if re.search(r"[(（]\s*元\s*[)）]", row.text):
+            return -4
+    return None
+
+
+def _cell_value(text: str) -> tuple[str | None, Any, str | None]:
+    """(direction, value, unit): ≥80% → ('>=', 80, '%'); 有效 → (None, '有效', None)."""
+    text = text.strip()
+    found = _VALUE.match(text)
+    if not found:
+        return None, text, None
+    sign = _SIGNS.get(found.group("sign") or "")
+    return sign, Decimal(found.group("number")), (found.group("unit").strip() or None)
+
+
+def _indicator(row: Block, name: str, cells: dict[str, str], level1: str, level2: str | None) -> dict:
+    sign = _SIGNS.get(cells.get("sign", "").strip())
+    direction, target, unit = _cell_value(cells.get("target", ""))
+    _actual_sign, actual, actual_unit = _cell_value(cells.get("actual", ""))
+    unit = cells.get("unit") or unit or actual_unit
+    indicator: dict[str, Any] = {"level1": level1, "level2": level2, "name": name}
+    quantitative = isinstance(target, Decimal) or isinstance(actual, Decimal)
+    indicator["kind"] = "quantitative" if quantitative else "qualitative"
+    indicator["direction"] = sign or direction
+    indicator["target"] = target if target != "" else None
+    indicator["actual"] = actual if actual != "" else None
+    indicator["unit"] = unit
+    for key in ("weight", "self_score"):
+        try:
+            indicator[key] = Decimal(cells[key]) if cells.get(key) else None
+        except InvalidOperation:
+            indicator[key] = None
+    indicator["deviation"] = cells.get("deviation") or None
+    return {key: value for key, value in indicator.items() if value is not None}
+
+
+def _columns(regex: re.Pattern, text: str) -> list[str]:
+    return [match.group(0) for match in regex.finditer(text)]
+
+
+def read_table(rows: list[Block], project: int) -> TableReading:
+    reading = TableReading()
+    prefix: tuple = ("projects", project) if project >= 0 else ("department",)
+    scale = _scale(rows)
+    fund_columns: list[str] = []
+    indicator_columns: list[str] = []
+    level1, level2 = "产出", None
+    for row in rows:
+        cells = [c for c in row.cells if c]
+        if not cells:
+            continue
+        first = cells[0]
+        if "全年执行数" in row.text or ("全年预算数" in row.text and "年度资金总额" not in row.text):
+            fund_columns = _columns(_FUND_COLUMNS, row.text)
+            continue
+        if "三级指标" in row.text:
+            indicator_columns = [_COLUMN_KEYS[c] for c in _columns(_INDICATOR_COLUMNS, row.text)]
+            continue
+        if first.startswith("年度资金总额"):
+            _funds(reading, row, cells, fund_columns, scale, prefix)
+            continue
+        if not indicator_columns or re.match(r"^(?:总\s*分|其中|上年结转|其他资金|年度总体目标|预期目标)", first):
+            continue
+        if set(cells) <= {"指标值", "完成值"}:
+            continue
+        labels_done = False
+        while cells and not labels_done:
+            level = _LEVEL1.match(cells[0])
+            if level:
+                level1, level2 = level.group(1), None
+                cells = cells[1:]
+                continue
+            level = _LEVEL2.match(cells[0])
+            if level:
+                level2 = level.group(1)
+                level1 = _LEVEL1_OF.get(level2, level1)
+                cells = cells[1:]
+                continue
+            labels_done = True
+        if not cells or cells[0] in ("……", "…"):
+            continue
+        _indicator_row(reading, row, cells, indicator_columns, level1, level2)
+    return reading
+
+
+def _funds(reading: TableReading, row: Block, cells: list[str], columns: list[str], scale: int | None,
+           prefix: tuple) -> None:
+    values = [c for c in cells[1:] if _NUMERIC.match(c)]
+    amounts = [c for c in columns if c[:2] in ("年初", "全年")]
+    if scale is None or len(values) != len(columns) or not amounts:
+        reason = ("资金行各数与表头的列对不上，无法确定各数属于哪一列" if scale is not None
+                  else "自评表未注明金额单位（万元或元）")
+        shown = values or [cells[0]]
+        reading.to_check.append((".".join(str(p) for p in prefix) + ".budget/actual", reason,
+                                 [(v, row.text, row.where) for v in shown]))
+        return
+    for index, column in enumerate(columns):
+        target = next((f for key, f in _FUND_FIELDS.items() if column.startswith(key)), None)
+        if target is None:
+            continue
+        value = Decimal(values[index].replace(",", "")).scaleb(scale, CONTEXT)
+        cell_index = row.cells.index(values[index]) if row.table and values[index] in row.cells else None
+        where = row.cell_where(cell_index) if cell_index is not None else row.where
+        reading.candidates.append(Candidate(prefix + target, value, f"{column} {values[index]}（{row.text}）",
+                                            where, (row.where, -1, index)))
+
+
+def _indicator_row(reading: TableReading, row: Block, cells: list[str], columns: list[str], level1: str,
+                   level2: str | None) -> None:
+    name, values = cells[0], cells[1:]
+    for dropped in ((), ("deviation",), ("sign", "unit"), _OPTIONAL):
+        fitted = [c for c in columns if c not in dropped]
+        if len(fitted) == len(values):
+            break
+    else:
+        reading.to_check.append((f"indicators/{name}", "指标行各格与表头的列对不上",
+                                 [(" ".join(values), row.text, row.where)]))
+        return
+    reading.indicators.append((_indicator(row, name, dict(zip(fitted, values)), level1, level2), row.text, row.where))
