@@ -71,7 +71,10 @@ def read_text(path: Path) -> list[Block]:
             continue
     else:
         raise _error(path, _("无法识别文件的文字编码（应为UTF-8或GB18030）"))
-    return _lines_to_blocks(text.splitlines(), _("第{n}行"))
+    lines = text.splitlines()
+    if path.suffix.lower() == ".md":  # headings and quotes of Markdown: the words only
+        lines = [re.sub(r"^\s*(?:#{1,6}|>)\s*", "", line) for line in lines]
+    return _lines_to_blocks(lines, _("第{n}行"))
 
 
 def read_docx(path: Path) -> list[Block]:
@@ -98,10 +101,11 @@ def read_docx(path: Path) -> list[Block]:
             tables += 1
             for row_number, row in enumerate(Table(child, document).rows, 1):
                 cells: list[str] = []
-                for cell in row.cells:  # a merged cell repeats in every column it spans
-                    text = cell.text.strip()
-                    if not cells or text != cells[-1] or not text:
-                        cells.append(text)
+                previous = None
+                for cell in row.cells:  # a merged cell repeats (the same element) in every column it spans
+                    if cell._tc is not previous:
+                        cells.append(cell.text.strip())
+                    previous = cell._tc
                 where = _("表{t}第{r}行").format(t=tables, r=row_number)
                 blocks.append(Block(" ".join(c for c in cells if c), where, tuple(cells), table=True))
     return blocks
@@ -227,6 +231,27 @@ def read_html(path: Path) -> list[Block]:
     return blocks
 
 
+_LABEL = re.compile(r"^[^\d，。；：:,;]{2,12}$")
+_BARE_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+
+
+def join_label_values(blocks: list[Block]) -> list[Block]:
+    """A form printed label / value on alternate lines ("人员编制" then "128") read as one line."""
+    joined: list[Block] = []
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        if (following and not block.table and _LABEL.match(block.text) and _BARE_NUMBER.match(following.text)):
+            text = f"{block.text} {following.text}"
+            joined.append(Block(text, f"{block.where}–{following.where}", (block.text, following.text)))
+            index += 2
+            continue
+        joined.append(block)
+        index += 1
+    return joined
+
+
 READERS = {".txt": read_text, ".md": read_text, ".docx": read_docx, ".pdf": read_pdf, ".html": read_html,
            ".htm": read_html}
 
@@ -244,7 +269,7 @@ def read_document(path: str | Path) -> list[Block]:
         raise _error(path, _("文件不存在或无法打开")) from None
     if size == 0:
         raise _error(path, _("文件为空"))
-    blocks = reader(path)
+    blocks = join_label_values(reader(path))
     if not blocks:
         raise _error(path, _("文件中没有文字"))
     return blocks

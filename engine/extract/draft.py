@@ -97,7 +97,7 @@ def _set(data: dict, path: tuple, value: Any) -> None:
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _TITLE = re.compile(r"(?:绩效)?(?:自评|自评价|评价)(?:工作情况总结|总结报告|报告|表)")
 _UNIT_LABEL = re.compile(r"^(?:部门（单位）名称|部门\(单位\)名称|部门名称|单位名称|部门|实施单位)[:：\s]\s*(\S{2,30})")
-_BEFORE_TITLE = re.compile(r"^(.{2,30}?)(?:20\d{2}\s*年|关于|部门整体|整体|项目支出|专项资金|预算绩效|绩效)")
+_BEFORE_TITLE = re.compile(r"^([^\d\s（(]{2,30}?)\s*(?:20\d{2}\s*年|关于|部门整体|整体|项目支出|专项资金|预算绩效|绩效)")
 
 
 def _year(blocks: list[Block]) -> int | None:
@@ -145,7 +145,7 @@ def build_draft(blocks: list[Block], file: str, patterns: Patterns | None = None
         candidates += reading.candidates
         indicators.setdefault(project, []).extend(reading.indicators)
         for name, reason, shown in reading.to_check:
-            to_check.append(ToCheck(name, _(reason), tuple((v, Source(q, w)) for v, q, w in shown)))
+            to_check.append(ToCheck(dotted(name), reason, tuple((v, Source(q, w)) for v, q, w in shown)))
     resolved = _resolve(candidates, to_check)
     findings = veto_findings(layout, patterns)
     stem = Path(file).stem

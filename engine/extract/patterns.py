@@ -38,6 +38,8 @@ class Patterns:
     veto_whole: tuple[re.Pattern, ...]
     veto_codes: tuple[tuple[str, tuple[str, ...]], ...]
     sections: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    project_report: re.Pattern | None = None
+    project_names: tuple[re.Pattern, ...] = ()
 
 
 def _compile(text: str, where: str) -> re.Pattern:
@@ -69,6 +71,7 @@ def parse_patterns(data: Any, source: str) -> Patterns:
     if not isinstance(data, dict):
         raise InputError([Problem(_("短语模式文件应为映射"), Location(source))])
     vetoes = data.get("vetoes") or {}
+    single = data.get("project_report") or {}
     return Patterns(
         department=_phrases(data.get("department"), source, "department"),
         project=_phrases(data.get("project"), source, "project"),
@@ -79,6 +82,8 @@ def parse_patterns(data: Any, source: str) -> Patterns:
         veto_whole=tuple(_compile(p, f"{source} vetoes.whole") for p in vetoes.get("whole") or ()),
         veto_codes=tuple((code, tuple(words)) for code, words in (vetoes.get("codes") or {}).items()),
         sections={name: tuple(words) for name, words in (data.get("sections") or {}).items()},
+        project_report=_compile(single.get("title", "$^"), f"{source} project_report.title"),
+        project_names=tuple(_compile(p, f"{source} project_report.name") for p in single.get("name") or ()),
     )
 
 

@@ -60,7 +60,7 @@ class Placed:
 class Layout:
     placed: list[Placed] = field(default_factory=list)
     projects: list[tuple[str, Block]] = field(default_factory=list)  # name, where it was named
-    tables: list[tuple[int, list[Block]]] = field(default_factory=list)  # project index, rows
+    tables: list[list] = field(default_factory=list)  # [project index (-1: the unit), rows]
     seen: list[tuple[str, str, str]] = field(default_factory=list)  # section, heading, where
 
 
@@ -79,19 +79,26 @@ def lay_out(blocks: list[Block], patterns: Patterns) -> Layout:
     project_level = 0
     table: list[Block] | None = None
     for block in blocks:
+        first = block.cells[0] if block.cells else block.text
+        if first.startswith("项目名称") and (block.table or len(block.text) < 80):
+            name = next((c for c in block.cells[1:] if c), "")
+            layout.projects.append((name, block))
+            project = len(layout.projects) - 1
+            if table is None or layout.tables[-1][0] != -1:
+                table = []
+                layout.tables.append([project, table])
+                layout.seen.append(("selfeval_table", block.text[:30], block.where))
+            layout.tables[-1][0] = project
+            table.append(block)
+            continue
         if table is not None:
             table.append(block)
-            if _TABLE_END.match(block.cells[0] if block.cells else block.text):
+            if _TABLE_END.match(first):
                 table = None
             continue
-        first = block.cells[0] if block.cells else block.text
         if _TABLE_START.match(first) and (block.table or len(block.text) < 80):
-            if first.startswith("项目名称"):
-                name = next((c for c in block.cells[1:] if c), "")
-                layout.projects.append((name, block))
-                project = len(layout.projects) - 1
             table = [block]
-            layout.tables.append((project if project is not None else -1, table))
+            layout.tables.append([-1 if project is None else project, table])
             layout.seen.append(("selfeval_table", block.text[:30], block.where))
             continue
         titled = heading(block)
@@ -112,4 +119,21 @@ def lay_out(blocks: list[Block], patterns: Patterns) -> Layout:
             if section is not None and level <= section_level:
                 section = None
         layout.placed.append(Placed(block, project, section))
+    if not layout.projects:
+        _one_project_report(layout, blocks, patterns)
     return layout
+
+
+def _one_project_report(layout: Layout, blocks: list[Block], patterns: Patterns) -> None:
+    """A report on one project: its figures are the project's, once its name is found."""
+    if not any(patterns.project_report.search(b.text) for b in blocks[:3]):
+        return
+    for placed in layout.placed:
+        for regex in patterns.project_names:
+            found = regex.search(placed.block.text)
+            if found:
+                layout.projects.append((found.group("name"), placed.block))
+                for other in layout.placed:
+                    if other.section not in ("problems", "improvements"):
+                        other.project = 0
+                return

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from jixiao.core.decimals import CONTEXT
+from jixiao.core.i18n import _
 from jixiao.extract.documents import Block
 from jixiao.extract.phrases import Candidate
 
@@ -26,7 +27,7 @@ _COLUMN_KEYS = {"指标性质": "sign", "年度指标值": "target", "指标值"
                 "完成值": "actual", "实际": "actual", "分值": "weight", "得分": "self_score",
                 "偏差原因": "deviation", "未完成原因": "deviation"}
 _OPTIONAL = ("sign", "unit", "deviation")
-_LEVEL1 = re.compile(r"^(产出|效益|满意度|成本)指标(?:[(（]\d+分[)）])?$")
+_LEVEL1 = re.compile(r"^(产出|效益|满意度)指标(?:[(（]\d+分[)）])?$")
 _LEVEL2 = re.compile(r"^(.{1,8}?)指标等?$")
 _LEVEL1_OF = {"数量": "产出", "质量": "产出", "时效": "产出", "成本": "产出", "经济效益": "效益", "社会效益": "效益",
               "生态效益": "效益", "可持续影响": "效益", "服务对象满意度": "满意度", "满意度": "满意度"}
@@ -40,8 +41,8 @@ _NUMERIC = re.compile(r"^-?\d[\d,]*(?:\.\d+)?%?$")
 class TableReading:
     candidates: list[Candidate] = field(default_factory=list)
     indicators: list[tuple[dict, str, str]] = field(default_factory=list)  # indicator, quote, where
-    to_check: list[tuple[str, str, list[tuple[str, str, str]]]] = field(default_factory=list)
-    # (field path text, reason, [(value text, quote, where)])
+    to_check: list[tuple[tuple, str, list[tuple[str, str, str]]]] = field(default_factory=list)
+    # (field path, reason, [(value text, quote, where)])
 
 
 def _scale(rows: list[Block]) -> int | None:
@@ -109,7 +110,7 @@ def read_table(rows: list[Block], project: int) -> TableReading:
         if first.startswith("年度资金总额"):
             _funds(reading, row, cells, fund_columns, scale, prefix)
             continue
-        if not indicator_columns or re.match(r"^(?:总\s*分|其中|上年结转|其他资金|年度总体目标|预期目标)", first):
+        if not indicator_columns or re.match(r"^(?:总\s*分|其中|上年结转|其他资金|年度总体目标|预期目标|其他需要说明)", first):
             continue
         if set(cells) <= {"指标值", "完成值"}:
             continue
@@ -138,10 +139,10 @@ def _funds(reading: TableReading, row: Block, cells: list[str], columns: list[st
     values = [c for c in cells[1:] if _NUMERIC.match(c)]
     amounts = [c for c in columns if c[:2] in ("年初", "全年")]
     if scale is None or len(values) != len(columns) or not amounts:
-        reason = ("资金行各数与表头的列对不上，无法确定各数属于哪一列" if scale is not None
-                  else "自评表未注明金额单位（万元或元）")
+        reason = (_("资金行各数与表头的列对不上，无法确定各数属于哪一列") if scale is not None
+                  else _("自评表未注明金额单位（万元或元）"))
         shown = values or [cells[0]]
-        reading.to_check.append((".".join(str(p) for p in prefix) + ".budget/actual", reason,
+        reading.to_check.append((prefix + ("budget/actual",), reason,
                                  [(v, row.text, row.where) for v in shown]))
         return
     for index, column in enumerate(columns):
@@ -163,7 +164,7 @@ def _indicator_row(reading: TableReading, row: Block, cells: list[str], columns:
         if len(fitted) == len(values):
             break
     else:
-        reading.to_check.append((f"indicators/{name}", "指标行各格与表头的列对不上",
+        reading.to_check.append((("indicators", name), _("指标行各格与表头的列对不上"),
                                  [(" ".join(values), row.text, row.where)]))
         return
     reading.indicators.append((_indicator(row, name, dict(zip(fitted, values)), level1, level2), row.text, row.where))
