@@ -43,7 +43,7 @@ def flat_cells(text: str) -> tuple[str, ...]:
     """A flattened table row's cells: split on pipes, else on tabs or runs of spaces, else spaces."""
     for separator in _FLAT_SEPARATORS:
         cells = [cell for cell in separator.split(text.strip()) if cell]
-        if len(cells) > 1:
+        if len(cells) > 1 or (cells and separator is _FLAT_SEPARATORS[0] and "|" in text):
             return tuple(cells)
     return (text.strip(),) if text.strip() else ()
 

@@ -95,7 +95,9 @@ def _set(data: dict, path: tuple, value: Any) -> None:
 
 
 _YEAR = re.compile(r"(20\d{2})\s*年")
-_TITLE = re.compile(r"(?:绩效)?(?:自评|自评价|评价)(?:工作情况总结|总结报告|报告|表)")
+_TITLE = re.compile(r"(?:绩效)?(?:自评|自评价|评价)(?:工作情况总结|总结报告|报告|表|公示)")
+_FILE_NAME = re.compile(r"\.(?:docx?|pdf|xlsx?|wps)$", re.IGNORECASE)  # a mirror's file-name line
+_ATTACHMENT = re.compile(r"^附件\s*\d*\s*[:：]?\s*")
 _UNIT_LABEL = re.compile(r"^(?:部门（单位）名称|部门\(单位\)名称|部门名称|单位名称|部门|实施单位)[:：\s]\s*(\S{2,30})")
 _BEFORE_TITLE = re.compile(r"^([^\d\s（(]{2,30}?)\s*(?:20\d{2}\s*年|关于|部门整体|整体|项目支出|专项资金|预算绩效|绩效)")
 
@@ -112,8 +114,8 @@ def _year(blocks: list[Block]) -> int | None:
 
 def _unit(blocks: list[Block]) -> tuple[str, Source] | None:
     for block in blocks[:8]:
-        if _TITLE.search(block.text) and len(block.text) < 80:
-            found = _BEFORE_TITLE.match(block.text)
+        if _TITLE.search(block.text) and len(block.text) < 80 and not _FILE_NAME.search(block.text):
+            found = _BEFORE_TITLE.match(_ATTACHMENT.sub("", block.text))
             if found:
                 return found.group(1).strip(), Source(block.text, block.where)
     for block in blocks[:40]:
@@ -150,7 +152,8 @@ def build_draft(blocks: list[Block], file: str, patterns: Patterns | None = None
     findings = veto_findings(layout, patterns)
     stem = Path(file).stem
     year = _year(blocks)
-    if not resolved and not findings and not indicators and not to_check and not layout.seen:
+    nothing = not resolved and not findings and not any(indicators.values()) and not to_check
+    if nothing and not any(word in block.text for block in blocks for word in patterns.report_words):
         raise InputError([Problem(_("不像是绩效自评报告：未找到预算、支出、人员编制、绩效指标等内容"), Location(file))])
     if year is None:
         raise InputError([Problem(_("未能识别报告所属年度（如“2024年度”）"), Location(file))])

@@ -40,6 +40,7 @@ class Patterns:
     sections: dict[str, tuple[str, ...]] = field(default_factory=dict)
     project_report: re.Pattern | None = None
     project_names: tuple[re.Pattern, ...] = ()
+    report_words: tuple[str, ...] = ()
 
 
 def _compile(text: str, where: str) -> re.Pattern:
@@ -83,6 +84,7 @@ def parse_patterns(data: Any, source: str) -> Patterns:
         veto_codes=tuple((code, tuple(words)) for code, words in (vetoes.get("codes") or {}).items()),
         sections={name: tuple(words) for name, words in (data.get("sections") or {}).items()},
         project_report=_compile(single.get("title", "$^"), f"{source} project_report.title"),
+        report_words=tuple(data.get("report_words") or ()),
         project_names=tuple(_compile(p, f"{source} project_report.name") for p in single.get("name") or ()),
     )
 

@@ -81,7 +81,7 @@ def lay_out(blocks: list[Block], patterns: Patterns) -> Layout:
     for block in blocks:
         first = block.cells[0] if block.cells else block.text
         if first.startswith("项目名称") and (block.table or len(block.text) < 80):
-            name = next((c for c in block.cells[1:] if c), "")
+            name = next((c for c in block.cells[1:] if c), "") or first.removeprefix("项目名称").strip(" :：")
             layout.projects.append((name, block))
             project = len(layout.projects) - 1
             if table is None or layout.tables[-1][0] != -1:

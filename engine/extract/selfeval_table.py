@@ -116,12 +116,13 @@ def read_table(rows: list[Block], project: int) -> TableReading:
             continue
         labels_done = False
         while cells and not labels_done:
-            level = _LEVEL1.match(cells[0])
+            label = re.sub(r"\s+", "", cells[0])  # 产 出 指 标 (50分): a label printed spaced out
+            level = _LEVEL1.match(label)
             if level:
                 level1, level2 = level.group(1), None
                 cells = cells[1:]
                 continue
-            level = _LEVEL2.match(cells[0])
+            level = _LEVEL2.match(label)
             if level:
                 level2 = level.group(1)
                 level1 = _LEVEL1_OF.get(level2, level1)
