@@ -185,7 +185,7 @@ def test_fact_sheet_texts_land_in_the_right_fields(tmp_path, capsys):
 def test_every_fact_sheet_text_cites_its_source():
     for path in DATA.iterdir():
         if not path.name.endswith(".expected.yaml"):
-            assert "https://" in path.read_text(encoding="utf-8"), path.name
+            assert b"https://" in path.read_bytes(), path.name  # (one page is GB2312, as portals are)
 
 
 # ---- phrasing -------------------------------------------------------------------------------------
@@ -228,6 +228,76 @@ def test_budget_parts_are_not_spending():
     draft = _draft("某中心2022年整体和项目支出绩效自评总结报告", "部门全年预算数803.74万元，其中基本支出757.49万元，项目支出46.25万元。")
     assert draft.case.department.budget.final == Decimal("803.74")
     assert draft.case.department.spending.basic is None and draft.case.department.spending.project is None
+
+
+# several phrasings of each figure: (sentence, field, value worked out from the sentence)
+DEPARTMENT_PHRASINGS = [
+    ("年初预算数为379.04万元。", "budget.initial", "379.04"),
+    ("年初预算金额：379.04万元。", "budget.initial", "379.04"),
+    ("年初预算3790400元。", "budget.initial", "379.04"),  # 元 → 万元: 3790400 / 10000
+    ("调整后预算数为400.10万元。", "budget.final", "400.10"),
+    ("全年预算数400.10万元。", "budget.final", "400.10"),
+    ("年中调增20万元。", "budget.adjustment", "20"),
+    ("年中预算调减1.5万元。", "budget.adjustment", "-1.5"),
+    ("一般公共预算财政拨款收入377.88万元。", "budget.appropriation_income", "377.88"),
+    ("本年支出合计377.32万元。", "spending.total", "377.32"),
+    ("全年支出377.32万元。", "spending.total", "377.32"),
+    ("总支出为377.32万元。", "spending.total", "377.32"),
+    ("基本支出236.60万元。", "spending.basic", "236.60"),
+    ("项目支出：140.72万元。", "spending.project", "140.72"),
+    ("人员经费支出196.66万元。", "spending.personnel", "196.66"),
+    ("公用经费39.94万元。", "spending.public", "39.94"),
+    ("公用经费预算数40万元。", "spending.public_budget", "40"),
+    ("年末结转和结余1.72万元。", "carryover", "1.72"),
+    ("结转结余1.72万元。", "carryover", "1.72"),
+    ("行政编制10名。", "staff.authorized", 10),
+    ("核定编制10人。", "staff.authorized", 10),
+    ("编制数为十名。", "staff.authorized", 10),
+    ("实有人数8人。", "staff.actual", 8),
+    ("实有在职人数八人。", "staff.actual", 8),
+    ("在职人员8名。", "staff.actual", 8),
+]
+
+
+@pytest.mark.parametrize("sentence, field, value", DEPARTMENT_PHRASINGS)
+def test_department_phrasings(sentence, field, value):
+    draft = _draft("某局2023年度部门整体支出绩效自评报告", sentence)
+    record = draft.case.department.model_dump()
+    for part in field.split("."):
+        record = record[part]
+    assert record == (Decimal(value) if isinstance(value, str) else value)
+    assert draft.filled == 1  # that figure and no other
+
+
+PROJECT_PHRASINGS = [
+    ("年初预算资金67万元。", "budget.initial", "67"),
+    ("本年度未申请预算资金。", "budget.initial", "0"),
+    ("全年预算资金共计239万元。", "budget.final", "239"),
+    ("调整后为70万元。", "budget.final", "70"),
+    ("年中执行调增（减）0万元。", "budget.adjustment", "0"),
+    ("实际支出56.18万元。", "actual", "56.18"),
+    ("全年执行数56.18万元。", "actual", "56.18"),
+    ("已支出56.18万元。", "actual", "56.18"),
+    ("结余结转10.82万元。", "carryover", "10.82"),
+    ("无结余结转。", "carryover", "0"),
+]
+
+
+@pytest.mark.parametrize("sentence, field, value", PROJECT_PHRASINGS)
+def test_project_phrasings(sentence, field, value):
+    draft = _draft("某局2023年度部门整体支出绩效自评报告", "三、项目支出绩效情况", "1.示例项目", sentence)
+    record = draft.case.projects[0].model_dump()
+    for part in field.split("."):
+        record = record[part]
+    assert record == Decimal(value)
+    assert draft.filled == 1
+
+
+def test_confidential_and_funding_statements():
+    draft = _draft("某局2023年度部门整体支出绩效自评报告", "三、项目支出绩效情况", "1.示例项目",
+                   "该项目为中央转移支付资金。项目为涉密项目，不作公开评价。")
+    project = draft.case.projects[0]
+    assert project.confidential is True and project.funding_source.value == "中央转移支付"
 
 
 # ---- formats ------------------------------------------------------------------------------------------
@@ -279,3 +349,27 @@ def test_bad_input_is_one_chinese_line_and_status_2(tmp_path, kind, expected):
     result = CliRunner().invoke(main, ["extract", str(path)])
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and expected in result.stderr and "Traceback" not in result.stderr
+
+
+# ---- a bureau's own phrasing ------------------------------------------------------------------------
+def test_a_bureau_adds_its_phrasing_without_code(tmp_path):
+    shipped = (ROOT / "engine" / "extract" / "patterns.yaml").read_text(encoding="utf-8")
+    report = tmp_path / "r.txt"
+    report.write_text("某局2023年度部门整体支出绩效自评报告\n本年度累计花费经费88.80万元。\n", encoding="utf-8")
+    before = CliRunner().invoke(main, ["extract", str(report), "--format", "json"])
+    assert "spending" not in json.loads(before.stdout)["case"]["department"]
+    own = tmp_path / "mine.yaml"
+    own.write_text(shipped.replace("  spending.total:\n", "  spending.total:\n    - 累计花费经费{amount}\n", 1),
+                   encoding="utf-8")
+    after = CliRunner().invoke(main, ["extract", str(report), "--format", "json", "--patterns", str(own)])
+    assert json.loads(after.stdout)["case"]["department"]["spending"] == {"total": "88.80"}
+
+
+def test_a_bad_pattern_names_its_file_and_field(tmp_path):
+    own = tmp_path / "mine.yaml"
+    own.write_text("department:\n  spending.total:\n    - 支出(合计{amount}\n", encoding="utf-8")
+    report = tmp_path / "r.txt"
+    report.write_text("某局2023年度部门整体支出绩效自评报告\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["extract", str(report), "--patterns", str(own)])
+    assert result.exit_code == 2
+    assert f"{own} department.spending.total" in result.stderr and "正则表达式" in result.stderr

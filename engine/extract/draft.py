@@ -16,7 +16,7 @@ from jixiao.core.errors import InputError, Location, Problem
 from jixiao.core.i18n import _
 from jixiao.extract.documents import Block, read_document
 from jixiao.extract.patterns import Patterns, load_patterns
-from jixiao.extract.phrases import Candidate, VetoFinding, narrative, text_candidates, veto_findings
+from jixiao.extract.phrases import Candidate, VetoFinding, clause, narrative, text_candidates, veto_findings
 from jixiao.extract.sections import Layout, lay_out
 from jixiao.extract.selfeval_table import read_table
 from jixiao.records.model import Case
@@ -170,8 +170,10 @@ def build_draft(blocks: list[Block], file: str, patterns: Patterns | None = None
         sources[("case", "unit")] = [unit[1]]
     else:
         to_check.append(ToCheck("case.unit", _("未能识别单位名称，暂用文件名"), ()))
-    for i, (_name, block) in enumerate(layout.projects):
-        sources[("projects", i, "name")] = [Source(block.text, block.where)]
+    for i, (name, block) in enumerate(layout.projects):
+        at = block.text.find(name) if name else -1
+        quote = clause(block.text, at, at + len(name)) if at >= 0 else block.text
+        sources[("projects", i, "name")] = [Source(quote, block.where)]
     for path, (value, found) in sorted(resolved.items(), key=lambda item: dotted(item[0])):
         _set(data, path, value)
         sources[path] = found

@@ -29,7 +29,7 @@ class Candidate:
     approximate: bool = False
 
 
-def _clause(text: str, start: int, end: int) -> str:
+def clause(text: str, start: int, end: int) -> str:
     left = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
     right = _CLAUSE_END.search(text, end)
     return text[left:right.start() if right else len(text)].strip()
@@ -57,7 +57,7 @@ def _matches(phrase: Phrase, block: Block):
 
 
 def _candidate(path: tuple, phrase: Phrase, match: re.Match, block: Block) -> Candidate | None:
-    quote = _clause(block.text, match.start(), match.end())
+    quote = clause(block.text, match.start(), match.end())
     span = (block.where, match.start(), match.end())
     if phrase.value is not None:
         return Candidate(path, phrase.value, quote, block.where, span)
@@ -140,7 +140,7 @@ def veto_findings(layout: Layout, patterns: Patterns) -> list[VetoFinding]:
         for whole in patterns.veto_whole:
             for match in whole.finditer(text):
                 findings.append(VetoFinding(match.group("item"), _code(match.group("item"), patterns),
-                                            _clause(text, match.start(), match.end()), placed.block.where))
+                                            clause(text, match.start(), match.end()), placed.block.where))
     return findings
 
 
@@ -172,7 +172,7 @@ def narrative(layout: Layout) -> dict[tuple, tuple[Any, str]]:
     for kind in ("problems", "improvements"):
         if by_section.get(kind):
             found[("department", "narrative", kind)] = (_items(by_section[kind]), by_section[kind][0].where)
-    for index, blocks in by_project.items():
+    for index, blocks in by_project.items() if not layout.one_project else ():
         found[("projects", index, "narrative", "results")] = ("\n".join(b.text for b in blocks), blocks[0].where)
     return found
 

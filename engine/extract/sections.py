@@ -62,6 +62,7 @@ class Layout:
     projects: list[tuple[str, Block]] = field(default_factory=list)  # name, where it was named
     tables: list[list] = field(default_factory=list)  # [project index (-1: the unit), rows]
     seen: list[tuple[str, str, str]] = field(default_factory=list)  # section, heading, where
+    one_project: bool = False  # a report on one project: its text is not a project section's
 
 
 def _kind(title: str, patterns: Patterns) -> str | None:
@@ -133,6 +134,7 @@ def _one_project_report(layout: Layout, blocks: list[Block], patterns: Patterns)
             found = regex.search(placed.block.text)
             if found:
                 layout.projects.append((found.group("name"), placed.block))
+                layout.one_project = True
                 for other in layout.placed:
                     if other.section not in ("problems", "improvements"):
                         other.project = 0
