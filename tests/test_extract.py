@@ -300,6 +300,24 @@ def test_confidential_and_funding_statements():
     assert project.confidential is True and project.funding_source.value == "中央转移支付"
 
 
+def test_a_value_the_model_refuses_is_left_to_check():
+    draft = _draft("某局2023年度部门整体支出绩效自评报告", "核定编制10.5名。")  # staff are whole people
+    assert draft.case.department.staff.authorized is None
+    assert [t.field for t in draft.to_check if t.field != "case.unit"] == ["department.staff.authorized"]
+
+
+def test_a_department_selfeval_table():
+    rows = ["某局2023年度部门整体支出绩效自评表", "项目资金(万元) 年初预算数 全年预算数 全年执行数 分值 执行率 得分",
+            "年度资金总额 100 110 99 10 90% 9", "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分",
+            "产出指标 数量指标 培训人次 ≥500人次 520人次 20 20", "总分 100 95"]
+    blocks = [Block(text, f"第{i}行", tuple(text.split())) for i, text in enumerate(rows, 1)]
+    department = build_draft(blocks, "t.txt").case.department
+    # 全年执行数 of the unit is its spending; 年初 / 全年 its budget
+    assert (department.budget.initial, department.budget.final, department.spending.total) == (100, 110, 99)
+    [row] = department.indicators
+    assert (row.level1, row.level2, row.direction, row.target, row.actual, row.unit) == ("产出", "数量", ">=", 500, 520, "人次")
+
+
 # ---- formats ------------------------------------------------------------------------------------------
 def test_docx_with_real_tables_reads_like_the_flattened_text(tmp_path):
     lines = (DATA / "ezhou-czj-2019.txt").read_text(encoding="utf-8").splitlines()

@@ -184,26 +184,35 @@ def build_draft(blocks: list[Block], file: str, patterns: Patterns | None = None
         data["department"]["vetoes"] = _vetoes(findings)
     for project, rows in indicators.items():
         prefix: tuple = ("projects", project) if project >= 0 else ("department",)
-        for k, (indicator, quote, where) in enumerate(rows):
-            _set(data, prefix + ("indicators",), [*_get(data, prefix + ("indicators",)), indicator])
+        if rows:
+            _set(data, prefix + ("indicators",), [indicator for indicator, _quote, _where in rows])
+        for k, (_indicator, quote, where) in enumerate(rows):
             sources[prefix + ("indicators", k, "level1")] = [Source(quote, where)]
-    try:
-        case = Case.model_validate(data)
-    except ValidationError as exc:  # a value the model refuses: say which, never write it
-        first = exc.errors()[0]
-        raise InputError([Problem(_("提取结果不符合记录模型：{field} {message}").format(
-            field=".".join(str(p) for p in first["loc"]), message=first["msg"]), Location(file))]) from None
+    case = _validated(data, sources, to_check, file)
     last = blocks[-1]
     ended = Source(last.text[-30:], last.where)
     filled = len(resolved) + sum(len(rows) for rows in indicators.values())
     return Draft(case, sources, to_check, layout.seen, ended, file, filled)
 
 
-def _get(data: dict, path: tuple) -> list:
-    node: Any = data
-    for part in path:
-        node = node[part] if isinstance(part, int) else node.get(part, [] if part == path[-1] else {})
-    return node
+def _validated(data: dict, sources: dict[tuple, list[Source]], to_check: list[ToCheck], file: str) -> Case:
+    """The case; a value the record model refuses (10.5 staff) is taken out and listed to check."""
+    for _attempt in range(50):
+        try:
+            return Case.model_validate(data)
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            path = tuple(error["loc"])
+            node: Any = data
+            for part in path[:-1]:
+                node = node[part] if isinstance(node, list) else node.get(part)
+            if not isinstance(node, (dict, list)) or path[:1] == ("case",):
+                break
+            value = node.pop(path[-1]) if isinstance(node, dict) else None
+            found = sources.pop(path, [])
+            to_check.append(ToCheck(dotted(path), _("记录模型不接受这个值：{message}").format(message=error["msg"]),
+                                    tuple((_shown(value), s) for s in found)))
+    raise InputError([Problem(_("提取结果不符合记录模型"), Location(file))])
 
 
 def extract_report(path: str | Path, patterns_file: str | None = None) -> Draft:

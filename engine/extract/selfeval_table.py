@@ -150,6 +150,8 @@ def _funds(reading: TableReading, row: Block, cells: list[str], columns: list[st
         target = next((f for key, f in _FUND_FIELDS.items() if column.startswith(key)), None)
         if target is None:
             continue
+        if prefix == ("department",) and target == ("actual",):
+            target = ("spending", "total")  # a unit's 全年执行数 is its spending
         value = Decimal(values[index].replace(",", "")).scaleb(scale, CONTEXT)
         cell_index = row.cells.index(values[index]) if row.table and values[index] in row.cells else None
         where = row.cell_where(cell_index) if cell_index is not None else row.where
