@@ -42,12 +42,14 @@ def test_seed_problems_cite_the_projects_and_amounts(seed_case, engine_name):
     report = draft(seed_case, engine_name)
     (problems,) = section(report, "四、存在的问题及原因分析").blocks
     (improvements,) = section(report, "五、下一步改进措施").blocks
-    assert isinstance(problems, BulletList) and len(problems.items) == len(improvements.items) == 5
+    # 6: the department's 379.04 − 377.32 = 1.72 cannot hold the projects' 10.82 + 8.42 = 19.24 carry-over
+    assert isinstance(problems, BulletList) and len(problems.items) == len(improvements.items) == 6
     assert "雪亮工程建设专项项目83.85%" in problems.items[0] and "合计结余结转19.24万元" in problems.items[0]
     assert "对合计19.24万元的结余结转资金逐项明确使用计划" in improvements.items[0]
     joined = "\n".join(problems.items)
     assert "共7个，但项目支出情况只列出5个项目" in joined
     assert "司法救助专项项目、综治项目未填报预算数（合计支出55.56万元）" in joined
+    assert "所列项目结余结转合计19.24万元，而部门预算数379.04万元减支出合计377.32万元仅为1.72万元" in joined
     assert "绩效评价工作业务不强" not in joined  # the report's own generic sentences are not reused
     flags = "\n".join(section(report, "附：复核提示（修改报告时核对，公开版不含）").blocks[0].items)
     assert "雪亮工程建设专项项目的绩效情况段落照搬" in flags and "“街道”" in flags

@@ -158,7 +158,7 @@ class _Writer:
                 continue
             rate = record.metrics.get("execution_rate") if record else None
             final = record.metrics.get("final_budget") if record else project.budget.final
-            rows.append([project.name, project.funding_source.value if project.funding_source else "未填报",
+            rows.append([project.name, getattr(project.funding_source, "value", project.funding_source) or "未填报",
                          money(project.budget.initial), money(final), money(project.actual), money(project.carryover),
                          percent(rate) if isinstance(rate, Decimal) else "无法计算"])
         if rows:
