@@ -141,27 +141,33 @@ def build_draft(blocks: list[Block], file: str, patterns: Patterns | None = None
     layout: Layout = lay_out(blocks, patterns)
     to_check: list[ToCheck] = []
     candidates = text_candidates(layout, patterns)
-    indicators: dict[int, list[tuple[dict, str, str]]] = {}
+    items: dict[tuple, list[tuple[dict, str, str]]] = {}  # indicators and funding lines, by list path
     for project, rows in layout.tables:
         reading = read_table(rows, project)
         candidates += reading.candidates
-        indicators.setdefault(project, []).extend(reading.indicators)
+        for path, found in reading.items.items():
+            items.setdefault(path, []).extend(found)
         for name, reason, shown in reading.to_check:
             to_check.append(ToCheck(dotted(name), reason, tuple((v, Source(q, w)) for v, q, w in shown)))
     resolved = _resolve(candidates, to_check)
     findings = veto_findings(layout, patterns)
     stem = Path(file).stem
     year = _year(blocks)
-    nothing = not resolved and not findings and not any(indicators.values()) and not to_check
+    nothing = not resolved and not findings and not items and not to_check
     if nothing and not any(word in block.text for block in blocks for word in patterns.report_words):
         raise InputError([Problem(_("不像是绩效自评报告：未找到预算、支出、人员编制、绩效指标等内容"), Location(file))])
     if year is None:
         raise InputError([Problem(_("未能识别报告所属年度（如“2024年度”）"), Location(file))])
     unit = _unit(blocks)
     sources: dict[tuple, list[Source]] = {}
+    last = blocks[-1]
+    ended = Source(last.text[-30:], last.where)
     data: dict[str, Any] = {
         "case": {"id": stem, "unit": unit[0] if unit else stem, "year": year, "source": Path(file).name,
-                 "note": _("由 jixiao extract 从报告原文生成的草稿；报告未载明的数据一律留空，请逐项核对。")},
+                 "note": _("由 jixiao extract 从报告原文生成的草稿；报告未载明的数据一律留空，请逐项核对。"),
+                 # where the text ends is where "not stated" begins for a truncated copy; whether the
+                 # copy is the whole report, only a person can say (complete stays unknown)
+                 "coverage": {"ends_at": f"{ended.where}：{ended.quote}"}},
         "department": {"id": "department", "name": unit[0] if unit else stem},
         "projects": [{"id": f"p{i + 1}", "name": name or _("项目{n}").format(n=i + 1)}
                      for i, (name, _block) in enumerate(layout.projects)],
@@ -177,21 +183,17 @@ def build_draft(blocks: list[Block], file: str, patterns: Patterns | None = None
     for path, (value, found) in sorted(resolved.items(), key=lambda item: dotted(item[0])):
         _set(data, path, value)
         sources[path] = found
-    for path, (text, where) in narrative(layout).items():
+    for path, (text, where) in narrative(layout, patterns).items():
         _set(data, path, text)
         sources[path] = [Source(_("（该节全文）"), where)]
     if findings:
         data["department"]["vetoes"] = _vetoes(findings)
-    for project, rows in indicators.items():
-        prefix: tuple = ("projects", project) if project >= 0 else ("department",)
-        if rows:
-            _set(data, prefix + ("indicators",), [indicator for indicator, _quote, _where in rows])
-        for k, (_indicator, quote, where) in enumerate(rows):
-            sources[prefix + ("indicators", k, "level1")] = [Source(quote, where)]
+    for path, rows in items.items():
+        _set(data, path, [item for item, _quote, _where in rows])
+        for k, (item, quote, where) in enumerate(rows):
+            sources[path + (k, next(iter(item)))] = [Source(quote, where)]
     case = _validated(data, sources, to_check, file)
-    last = blocks[-1]
-    ended = Source(last.text[-30:], last.where)
-    filled = len(resolved) + sum(len(rows) for rows in indicators.values())
+    filled = len(resolved) + sum(len(rows) for rows in items.values())
     return Draft(case, sources, to_check, layout.seen, ended, file, filled)
 
 

@@ -25,6 +25,7 @@ class Phrase:
     regex: re.Pattern
     value: Any = None  # a statement's fixed value; None: the number the match holds
     unless_before: re.Pattern | None = None
+    after: re.Pattern | None = None  # must occur earlier in the same sentence
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Patterns:
     project_report: re.Pattern | None = None
     project_names: tuple[re.Pattern, ...] = ()
     report_words: tuple[str, ...] = ()
+    none_stated: re.Pattern | None = None
 
 
 def _compile(text: str, where: str) -> re.Pattern:
@@ -60,9 +62,10 @@ def _phrases(table: dict, source: str, group: str) -> tuple[Phrase, ...]:
             if isinstance(entry, str):
                 phrases.append(Phrase(name, _compile(entry, where)))
             elif isinstance(entry, dict) and isinstance(entry.get("pattern"), str):
-                unless = entry.get("unless_before")
+                unless, after = entry.get("unless_before"), entry.get("after")
                 phrases.append(Phrase(name, _compile(entry["pattern"], where), entry.get("value"),
-                                      _compile(unless, where) if unless else None))
+                                      _compile(unless, where) if unless else None,
+                                      _compile(after, where) if after else None))
             else:
                 raise InputError([Problem(_("短语模式应为字符串，或含 pattern 的映射"), Location(where))])
     return tuple(phrases)
@@ -85,6 +88,7 @@ def parse_patterns(data: Any, source: str) -> Patterns:
         sections={name: tuple(words) for name, words in (data.get("sections") or {}).items()},
         project_report=_compile(single.get("title", "$^"), f"{source} project_report.title"),
         report_words=tuple(data.get("report_words") or ()),
+        none_stated=_compile(data.get("none_stated", "$^"), f"{source} none_stated"),
         project_names=tuple(_compile(p, f"{source} project_report.name") for p in single.get("name") or ()),
     )
 

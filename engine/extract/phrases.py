@@ -51,21 +51,33 @@ def _number(match: re.Match):
 
 def _matches(phrase: Phrase, block: Block):
     for match in phrase.regex.finditer(block.text):
-        if phrase.unless_before and phrase.unless_before.search(_sentence_before(block.text, match.start())):
-            continue
+        if phrase.unless_before or phrase.after:
+            before = _sentence_before(block.text, match.start())
+            if phrase.unless_before and phrase.unless_before.search(before):
+                continue
+            if phrase.after and not phrase.after.search(before):
+                continue
         yield match
+
+
+def _number_span(match: re.Match) -> tuple[int, int]:
+    """Where the figure itself stands (two patterns reading one figure share this span)."""
+    for group in ("amount", "count"):
+        if group in match.re.groupindex and match.group(group):
+            return match.span(group)
+    return match.span()
 
 
 def _candidate(path: tuple, phrase: Phrase, match: re.Match, block: Block) -> Candidate | None:
     quote = clause(block.text, match.start(), match.end())
-    span = (block.where, match.start(), match.end())
+    span = (block.where, *_number_span(match))
     if phrase.value is not None:
         return Candidate(path, phrase.value, quote, block.where, span)
     number = _number(match)
     if number is None:
         return None
     value = number.value
-    if path[-1] in ("authorized", "actual") and path[-2:-1] == ("staff",) or path[1:2] == ("declared_counts",):
+    if "staff" in path or "declared_counts" in path:  # whole people, whole counts
         value = int(value) if value == value.to_integral_value() else value
     if path[-1] == "adjustment" and "调减" in match.group(0):
         value = value.copy_negate()
@@ -94,7 +106,7 @@ def text_candidates(layout: Layout, patterns: Patterns) -> list[Candidate]:
                     candidates.append(found)
         for phrase in patterns.declared_counts:
             for match in _matches(phrase, block):
-                found = _candidate(("department", "declared_counts", phrase.field), phrase, match, block)
+                found = _candidate(("department", "declared_counts", *phrase.field.split(".")), phrase, match, block)
                 if found:
                     candidates.append(found)
         if placed.project is None:
@@ -156,8 +168,9 @@ def _items(blocks: list[Block]) -> list[str]:
     return items
 
 
-def narrative(layout: Layout) -> dict[tuple, tuple[Any, str]]:
-    """Text sections: path → (text, where it starts)."""
+def narrative(layout: Layout, patterns: Patterns) -> dict[tuple, tuple[Any, str]]:
+    """Text sections: path → (text, where it starts). A problems section that says "暂无问题"
+    is stated as empty ([]), which is not the same as a report that never reaches that section."""
     found: dict[tuple, tuple[Any, str]] = {}
     by_section: dict[str, list[Block]] = {}
     by_project: dict[int, list[Block]] = {}
@@ -171,7 +184,10 @@ def narrative(layout: Layout) -> dict[tuple, tuple[Any, str]]:
         found[("department", "narrative", "results")] = ("\n".join(b.text for b in blocks), blocks[0].where)
     for kind in ("problems", "improvements"):
         if by_section.get(kind):
-            found[("department", "narrative", kind)] = (_items(by_section[kind]), by_section[kind][0].where)
+            items = _items(by_section[kind])
+            if all(patterns.none_stated.match(item) for item in items):
+                items = []
+            found[("department", "narrative", kind)] = (items, by_section[kind][0].where)
     for index, blocks in by_project.items() if not layout.one_project else ():
         found[("projects", index, "narrative", "results")] = ("\n".join(b.text for b in blocks), blocks[0].where)
     return found

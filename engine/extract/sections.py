@@ -83,13 +83,14 @@ def lay_out(blocks: list[Block], patterns: Patterns) -> Layout:
         first = block.cells[0] if block.cells else block.text
         if first.startswith("项目名称") and (block.table or len(block.text) < 80):
             name = next((c for c in block.cells[1:] if c), "") or first.removeprefix("项目名称").strip(" :：")
-            layout.projects.append((name, block))
-            project = len(layout.projects) - 1
-            if table is None or layout.tables[-1][0] != -1:
+            if project is None or not _same_project(name, layout.projects[project][0]):
+                layout.projects.append((name, block))  # the 自评表 of a project not named before
+                project = len(layout.projects) - 1
+            if table is None:
                 table = []
                 layout.tables.append([project, table])
                 layout.seen.append(("selfeval_table", block.text[:30], block.where))
-            layout.tables[-1][0] = project
+            layout.tables[-1][0] = project  # a title row may have opened the table
             table.append(block)
             continue
         if table is not None:
@@ -123,6 +124,15 @@ def lay_out(blocks: list[Block], patterns: Patterns) -> Layout:
     if not layout.projects:
         _one_project_report(layout, blocks, patterns)
     return layout
+
+
+_PROJECT_SUFFIX = re.compile(r"(?:建设)?(?:专项)?(?:项目|资金|经费)$")
+
+
+def _same_project(name: str, other: str) -> bool:
+    """A project's 自评表 under its own section names it as the section did (or a part of it)."""
+    a, b = (_PROJECT_SUFFIX.sub("", n) for n in (name, other))
+    return bool(a) and bool(b) and (a in b or b in a)
 
 
 def _one_project_report(layout: Layout, blocks: list[Block], patterns: Patterns) -> None:

@@ -35,12 +35,14 @@ _SIGNS = {"≥": ">=", "≧": ">=", ">=": ">=", "＞=": ">=", "≤": "<=", "≦"
           "<": "<", "＜": "<", "=": "=", "═": "=", "＝": "="}
 _VALUE = re.compile(r"^(?P<sign>≥|≧|>=|＞=|≤|≦|<=|>|＞|<|＜|=|═|＝)?\s*(?P<number>-?\d+(?:\.\d+)?)\s*(?P<unit>\D{0,4})$")
 _NUMERIC = re.compile(r"^-?\d[\d,]*(?:\.\d+)?%?$")
+_BLANK = re.compile(r"^[-—–－]+$")  # a cell printed as a dash: blank, but it holds its column's place
 
 
 @dataclass
 class TableReading:
     candidates: list[Candidate] = field(default_factory=list)
-    indicators: list[tuple[dict, str, str]] = field(default_factory=list)  # indicator, quote, where
+    # list fields (indicators, funding lines): path → [(item, quote, where)]
+    items: dict[tuple, list[tuple[dict, str, str]]] = field(default_factory=dict)
     to_check: list[tuple[tuple, str, list[tuple[str, str, str]]]] = field(default_factory=list)
     # (field path, reason, [(value text, quote, where)])
 
@@ -110,7 +112,16 @@ def read_table(rows: list[Block], project: int) -> TableReading:
         if first.startswith("年度资金总额"):
             _funds(reading, row, cells, fund_columns, scale, prefix)
             continue
-        if not indicator_columns or re.match(r"^(?:总\s*分|其中|上年结转|其他资金|年度总体目标|预期目标|其他需要说明)", first):
+        if _FUNDING_LINE.match(first):
+            _funding_line(reading, row, cells, fund_columns, scale, prefix)
+            continue
+        if re.match(r"^总\s*分", first):
+            _total(reading, row, cells, prefix)
+            continue
+        if prefix[0] == "projects" and first in ("主管部门", "实施单位"):
+            _header(reading, row, cells, prefix)
+            continue
+        if not indicator_columns or re.match(r"^(?:年度总体目标|预期目标|其他需要说明|项目名称)", first):
             continue
         if set(cells) <= {"指标值", "完成值"}:
             continue
@@ -131,8 +142,70 @@ def read_table(rows: list[Block], project: int) -> TableReading:
             labels_done = True
         if not cells or cells[0] in ("……", "…"):
             continue
-        _indicator_row(reading, row, cells, indicator_columns, level1, level2)
+        _indicator_row(reading, row, cells, indicator_columns, level1, level2, prefix)
     return reading
+
+
+_FUNDING_LINE = re.compile(r"^(?:其中\s*[:：]?\s*)?(当年财政拨款|本年财政拨款|财政拨款|上年结转资金|上年结转|其他资金)")
+_STATED = {"分值": "execution_weight", "执行率": "execution_rate", "得分": "execution_score"}
+
+
+def _number(text: str, scale: int = 0) -> Decimal:
+    return Decimal(text.replace(",", "").rstrip("%％")).scaleb(scale, CONTEXT)
+
+
+def _cell(row: Block, text: str) -> str:
+    """Where a cell stands: its column in a real table, the row in flattened text."""
+    return row.cell_where(row.cells.index(text)) if row.table and text in row.cells else row.where
+
+
+def _header(reading: TableReading, row: Block, cells: list[str], prefix: tuple) -> None:
+    """主管部门 X 实施单位 Y (one row or two)."""
+    for label, key in (("主管部门", "department"), ("实施单位", "implementing_units")):
+        if label in cells:
+            at = cells.index(label)
+            if at + 1 < len(cells) and cells[at + 1] not in ("主管部门", "实施单位"):
+                value = cells[at + 1]
+                reading.candidates.append(Candidate(prefix + (key,), (value,) if key == "implementing_units" else value,
+                                                    row.text, _cell(row, value), (row.where, -2, at)))
+
+
+def _total(reading: TableReading, row: Block, cells: list[str], prefix: tuple) -> None:
+    """总分: its weight and the unit's own score, and a grade printed after them."""
+    values = [c for c in cells[1:] if _NUMERIC.match(c)]
+    words = [c for c in cells[1:] if not _NUMERIC.match(c)]
+    run_together = re.sub(r"^总\s*分\s*", "", cells[0])  # 总分100100: cells with no separator
+    if len(values) != 2 or len(words) > 1 or run_together:
+        if values or words or run_together:
+            reading.to_check.append((prefix + ("stated", "total_score"), _("总分行的数字无法分辨分值与得分"),
+                                     [(" ".join(cells[1:]) or cells[0], row.text, row.where)]))
+        return
+    for key, value in zip(("total_weight", "total_score"), values):
+        reading.candidates.append(Candidate(prefix + ("stated", key), _number(value), row.text, _cell(row, value),
+                                            (row.where, -3, key)))
+    if words:
+        reading.candidates.append(Candidate(prefix + ("stated", "grade"), words[0], row.text, _cell(row, words[0]),
+                                            (row.where, -3, "grade")))
+
+
+def _funding_line(reading: TableReading, row: Block, cells: list[str], columns: list[str], scale: int | None,
+                  prefix: tuple) -> None:
+    """其中:当年财政拨款 / 上年结转资金 / 其他资金: a line of the project's funding, when filled."""
+    values = [c for c in cells[1:] if _NUMERIC.match(c) or _BLANK.match(c)]
+    amounts = [c for c in columns if c[:2] in ("年初", "全年")]
+    if not any(_NUMERIC.match(v) for v in values) or prefix[0] != "projects":
+        return  # a blank line states nothing
+    if scale is None or len(values) not in (len(amounts), len(columns)):
+        reading.to_check.append((prefix + ("funding",), _("资金构成行各数与表头的列对不上"),
+                                 [(" ".join(values), row.text, row.where)]))
+        return
+    keys = {"年初": "initial", "全年预": "budget", "全年执": "actual"}
+    line: dict[str, Any] = {"name": _FUNDING_LINE.match(cells[0]).group(1)}
+    for column, value in zip(amounts if len(values) == len(amounts) else columns, values):
+        key = next((k for prefix_, k in keys.items() if column.startswith(prefix_)), None)
+        if key and _NUMERIC.match(value):
+            line[key] = _number(value, scale)
+    reading.items.setdefault(prefix + ("funding",), []).append((line, row.text, row.where))
 
 
 def _funds(reading: TableReading, row: Block, cells: list[str], columns: list[str], scale: int | None,
@@ -152,22 +225,26 @@ def _funds(reading: TableReading, row: Block, cells: list[str], columns: list[st
             continue
         if prefix == ("department",) and target == ("actual",):
             target = ("spending", "total")  # a unit's 全年执行数 is its spending
-        value = Decimal(values[index].replace(",", "")).scaleb(scale, CONTEXT)
-        cell_index = row.cells.index(values[index]) if row.table and values[index] in row.cells else None
-        where = row.cell_where(cell_index) if cell_index is not None else row.where
-        reading.candidates.append(Candidate(prefix + target, value, f"{column} {values[index]}（{row.text}）",
-                                            where, (row.where, -1, index)))
+        reading.candidates.append(Candidate(prefix + target, _number(values[index], scale),
+                                            f"{column} {values[index]}（{row.text}）", _cell(row, values[index]),
+                                            (row.where, -1, index)))
+    for index, column in enumerate(columns):  # the form's own 分值 / 执行率 / 得分 of the funds row
+        if column in _STATED:
+            reading.candidates.append(Candidate(prefix + ("stated", _STATED[column]), _number(values[index]),
+                                                f"{column} {values[index]}（{row.text}）", _cell(row, values[index]),
+                                                (row.where, -1, index)))
 
 
 def _indicator_row(reading: TableReading, row: Block, cells: list[str], columns: list[str], level1: str,
-                   level2: str | None) -> None:
+                   level2: str | None, prefix: tuple) -> None:
     name, values = cells[0], cells[1:]
     for dropped in ((), ("deviation",), ("sign", "unit"), _OPTIONAL):
         fitted = [c for c in columns if c not in dropped]
         if len(fitted) == len(values):
             break
     else:
-        reading.to_check.append((("indicators", name), _("指标行各格与表头的列对不上"),
+        reading.to_check.append((prefix + ("indicators",), _("指标行“{name}”各格与表头的列对不上").format(name=name),
                                  [(" ".join(values), row.text, row.where)]))
         return
-    reading.indicators.append((_indicator(row, name, dict(zip(fitted, values)), level1, level2), row.text, row.where))
+    indicator = _indicator(row, name, dict(zip(fitted, values)), level1, level2)
+    reading.items.setdefault(prefix + ("indicators",), []).append((indicator, row.text, row.where))
