@@ -243,6 +243,7 @@ DEPARTMENT_PHRASINGS = [
     ("年初预算数为379.04万元。", "budget.initial", "379.04"),
     ("年初预算金额：379.04万元。", "budget.initial", "379.04"),
     ("年初预算3790400元。", "budget.initial", "379.04"),  # 元 → 万元: 3790400 / 10000
+    ("年初预算2.5亿元。", "budget.initial", "25000"),  # 亿元 → 万元: 2.5 × 10000
     ("调整后预算数为400.10万元。", "budget.final", "400.10"),
     ("全年预算数400.10万元。", "budget.final", "400.10"),
     ("年中调增20万元。", "budget.adjustment", "20"),
@@ -264,6 +265,15 @@ DEPARTMENT_PHRASINGS = [
     ("实有人数8人。", "staff.actual", 8),
     ("实有在职人数八人。", "staff.actual", 8),
     ("在职人员8名。", "staff.actual", 8),
+    ("离退休人数94人。", "staff.retired", 94),
+    ("实有公务用车21辆。", "staff.vehicles", 21),
+    ("“三公”经费预算数12.5万元。", "three_public.budget", "12.5"),
+    ("“三公”经费实际支出8.02万元。", "three_public.actual", "8.02"),
+    ("上年“三公”经费支出10万元。", "three_public.previous_year", "10"),
+    ("预算执行率为99.55%。", "stated.execution_rate", "99.55"),
+    ("执行率达100.00%。", "stated.execution_rate", "100.00"),
+    ("自评得分92.5分。", "stated.total_score", "92.5"),
+    ("自评等级为“优秀”。", "stated.grade", "优秀"),
 ]
 
 
@@ -273,7 +283,8 @@ def test_department_phrasings(sentence, field, value):
     record = draft.case.department.model_dump()
     for part in field.split("."):
         record = record[part]
-    assert record == (Decimal(value) if isinstance(value, str) else value)
+    want = value if not isinstance(value, str) or field.endswith("grade") else Decimal(value)
+    assert record == want and str(record) == str(want)  # 100.00 keeps its printed decimals
     assert draft.filled == 1  # that figure and no other
 
 

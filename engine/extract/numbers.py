@@ -25,7 +25,7 @@ _SCALE = {"亿元": 4, "万元": 0, "元": -4}
 
 @dataclass(frozen=True)
 class Number:
-    value: Decimal
+    value: Decimal | str  # str: words a pattern takes as they are (a grade)
     approximate: bool = False  # "30余次": at least 30, not a figure to record as exact
 
 
@@ -47,10 +47,18 @@ def arabic(text: str) -> Decimal:
     return Decimal(re.sub(r"[,，\s]", "", text))
 
 
+def to_wanyuan(value: Decimal, scale: int) -> Decimal:
+    """An amount moved to 万元 exactly. 3790400元 is 379.04万元, not 379.0400: the zeros the move
+    adds say nothing about how the report rounded, so they go (and 2.5亿元 is 25000, not 2.5E+4)."""
+    if scale == 0:
+        return value
+    moved = value.scaleb(scale, CONTEXT).normalize(CONTEXT)
+    return moved if moved.as_tuple().exponent <= 0 else moved.quantize(Decimal(1), context=CONTEXT)
+
+
 def amount(match: re.Match) -> Number:
     """The amount of an AMOUNT match, in 万元."""
-    value = arabic(match.group("amount")).scaleb(_SCALE[match.group("unit")], CONTEXT)
-    return Number(value, bool(match.group("about")))
+    return Number(to_wanyuan(arabic(match.group("amount")), _SCALE[match.group("unit")]), bool(match.group("about")))
 
 
 def count(match: re.Match) -> Number:

@@ -14,9 +14,10 @@ import yaml
 
 from jixiao.core.errors import InputError, Location, Problem
 from jixiao.core.i18n import _
-from jixiao.extract.numbers import AMOUNT, COUNT
+from jixiao.extract.numbers import AMOUNT, COUNT, PERCENT
 
-_PLACEHOLDERS = {"{amount}": AMOUNT, "{count}": COUNT, "{name}": "(?P<name>.+?)"}
+_PLACEHOLDERS = {"{amount}": AMOUNT, "{count}": COUNT, "{percent}": PERCENT, "{name}": "(?P<name>.+?)",
+                 "{text}": r"(?P<text>[^，。；\s“”]{1,8})"}
 
 
 @dataclass(frozen=True)

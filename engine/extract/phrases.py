@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from jixiao.extract.documents import Block
-from jixiao.extract.numbers import amount, count
+from jixiao.extract.numbers import Number, amount, count, percent
 from jixiao.extract.patterns import Patterns, Phrase
 from jixiao.extract.sections import Layout, marker
 
@@ -46,6 +46,10 @@ def _number(match: re.Match):
         return amount(match)
     if "count" in groups and match.group("count"):
         return count(match)
+    if "percent" in groups and match.group("percent"):
+        return percent(match)
+    if "text" in groups and match.group("text"):
+        return Number(match.group("text"))
     return None
 
 
@@ -62,7 +66,7 @@ def _matches(phrase: Phrase, block: Block):
 
 def _number_span(match: re.Match) -> tuple[int, int]:
     """Where the figure itself stands (two patterns reading one figure share this span)."""
-    for group in ("amount", "count"):
+    for group in ("amount", "count", "percent", "text"):
         if group in match.re.groupindex and match.group(group):
             return match.span(group)
     return match.span()

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from jixiao.core.decimals import CONTEXT
 from jixiao.core.i18n import _
 from jixiao.extract.documents import Block
+from jixiao.extract.numbers import to_wanyuan
 from jixiao.extract.phrases import Candidate
 
 _FUND_COLUMNS = re.compile(r"年初预算数?|全年预算数?|全年执行数?|分值|执行率|得分")
@@ -151,7 +151,7 @@ _STATED = {"分值": "execution_weight", "执行率": "execution_rate", "得分"
 
 
 def _number(text: str, scale: int = 0) -> Decimal:
-    return Decimal(text.replace(",", "").rstrip("%％")).scaleb(scale, CONTEXT)
+    return to_wanyuan(Decimal(text.replace(",", "").rstrip("%％")), scale)
 
 
 def _cell(row: Block, text: str) -> str:
