@@ -136,12 +136,10 @@ def _vetoes(findings: list[VetoFinding]) -> list[dict]:
     return vetoes
 
 
-def build_draft(blocks: list[Block], file: str, patterns: Patterns | None = None) -> Draft:
-    patterns = patterns or load_patterns()
-    layout: Layout = lay_out(blocks, patterns)
-    to_check: list[ToCheck] = []
-    candidates = text_candidates(layout, patterns)
-    items: dict[tuple, list[tuple[dict, str, str]]] = {}  # indicators and funding lines, by list path
+def _table_readings(layout: Layout, to_check: list[ToCheck]) -> tuple[list[Candidate], dict[tuple, list]]:
+    """Every 自评表's candidates, and its list items (indicators, funding lines) by list path."""
+    candidates: list[Candidate] = []
+    items: dict[tuple, list[tuple[dict, str, str]]] = {}
     for project, rows in layout.tables:
         reading = read_table(rows, project)
         candidates += reading.candidates
@@ -149,29 +147,42 @@ def build_draft(blocks: list[Block], file: str, patterns: Patterns | None = None
             items.setdefault(path, []).extend(found)
         for name, reason, shown in reading.to_check:
             to_check.append(ToCheck(dotted(name), reason, tuple((v, Source(q, w)) for v, q, w in shown)))
-    resolved = _resolve(candidates, to_check)
-    findings = veto_findings(layout, patterns)
+    return candidates, items
+
+
+def _skeleton(file: str, year: int, unit: tuple[str, Source] | None, ended: Source, layout: Layout) -> dict:
+    """The case's frame: meta, the unit, the projects by name; figures are set into it after."""
     stem = Path(file).stem
-    year = _year(blocks)
-    nothing = not resolved and not findings and not items and not to_check
-    if nothing and not any(word in block.text for block in blocks for word in patterns.report_words):
-        raise InputError([Problem(_("不像是绩效自评报告：未找到预算、支出、人员编制、绩效指标等内容"), Location(file))])
-    if year is None:
-        raise InputError([Problem(_("未能识别报告所属年度（如“2024年度”）"), Location(file))])
-    unit = _unit(blocks)
-    sources: dict[tuple, list[Source]] = {}
-    last = blocks[-1]
-    ended = Source(last.text[-30:], last.where)
-    data: dict[str, Any] = {
-        "case": {"id": stem, "unit": unit[0] if unit else stem, "year": year, "source": Path(file).name,
+    name = unit[0] if unit else stem
+    return {
+        "case": {"id": stem, "unit": name, "year": year, "source": Path(file).name,
                  "note": _("由 jixiao extract 从报告原文生成的草稿；报告未载明的数据一律留空，请逐项核对。"),
                  # where the text ends is where "not stated" begins for a truncated copy; whether the
                  # copy is the whole report, only a person can say (complete stays unknown)
                  "coverage": {"ends_at": f"{ended.where}：{ended.quote}"}},
-        "department": {"id": "department", "name": unit[0] if unit else stem},
-        "projects": [{"id": f"p{i + 1}", "name": name or _("项目{n}").format(n=i + 1)}
-                     for i, (name, _block) in enumerate(layout.projects)],
+        "department": {"id": "department", "name": name},
+        "projects": [{"id": f"p{i + 1}", "name": project or _("项目{n}").format(n=i + 1)}
+                     for i, (project, _block) in enumerate(layout.projects)],
     }
+
+
+def build_draft(blocks: list[Block], file: str, patterns: Patterns | None = None) -> Draft:
+    patterns = patterns or load_patterns()
+    layout: Layout = lay_out(blocks, patterns)
+    to_check: list[ToCheck] = []
+    table_candidates, items = _table_readings(layout, to_check)
+    resolved = _resolve(text_candidates(layout, patterns) + table_candidates, to_check)
+    findings = veto_findings(layout, patterns)
+    nothing = not resolved and not findings and not items and not to_check
+    if nothing and not any(word in block.text for block in blocks for word in patterns.report_words):
+        raise InputError([Problem(_("不像是绩效自评报告：未找到预算、支出、人员编制、绩效指标等内容"), Location(file))])
+    year = _year(blocks)
+    if year is None:
+        raise InputError([Problem(_("未能识别报告所属年度（如“2024年度”）"), Location(file))])
+    unit = _unit(blocks)
+    ended = Source(blocks[-1].text[-30:], blocks[-1].where)
+    data = _skeleton(file, year, unit, ended, layout)
+    sources: dict[tuple, list[Source]] = {}
     if unit:
         sources[("case", "unit")] = [unit[1]]
     else:

@@ -28,6 +28,10 @@ class Phrase:
     unless_before: re.Pattern | None = None
     after: re.Pattern | None = None  # must occur earlier in the same sentence
 
+    @property
+    def path(self) -> tuple[str, ...]:
+        return tuple(self.field.split("."))
+
 
 @dataclass(frozen=True)
 class Patterns:

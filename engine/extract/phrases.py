@@ -93,34 +93,35 @@ def _find_project(name: str, projects: list[tuple[str, Block]]) -> int | None:
     return found[0] if len(found) == 1 else None
 
 
+def _found(phrases: tuple[Phrase, ...], block: Block, path_of) -> list[Candidate]:
+    """The candidates of these phrases in one block; path_of(phrase, match) says which field (None: none)."""
+    found = []
+    for phrase in phrases:
+        for match in _matches(phrase, block):
+            path = path_of(phrase, match)
+            candidate = _candidate(path, phrase, match, block) if path else None
+            if candidate:
+                found.append(candidate)
+    return found
+
+
 def text_candidates(layout: Layout, patterns: Patterns) -> list[Candidate]:
     candidates: list[Candidate] = []
+
+    def named_project(phrase: Phrase, match: re.Match) -> tuple | None:
+        index = _find_project(match.group("name"), layout.projects)
+        return None if index is None else ("projects", index, *phrase.path)
+
     for placed in layout.placed:
         block = placed.block
         if placed.project is None:
-            prefix: tuple = ("department",)
-            phrases = patterns.department
+            candidates += _found(patterns.department, block, lambda phrase, _match: ("department", *phrase.path))
+            candidates += _found(patterns.project_lines, block, named_project)
         else:
-            prefix = ("projects", placed.project)
-            phrases = patterns.project
-        for phrase in phrases:
-            for match in _matches(phrase, block):
-                found = _candidate(prefix + tuple(phrase.field.split(".")), phrase, match, block)
-                if found:
-                    candidates.append(found)
-        for phrase in patterns.declared_counts:
-            for match in _matches(phrase, block):
-                found = _candidate(("department", "declared_counts", *phrase.field.split(".")), phrase, match, block)
-                if found:
-                    candidates.append(found)
-        if placed.project is None:
-            for phrase in patterns.project_lines:
-                for match in _matches(phrase, block):
-                    index = _find_project(match.group("name"), layout.projects)
-                    if index is not None:
-                        found = _candidate(("projects", index) + tuple(phrase.field.split(".")), phrase, match, block)
-                        if found:
-                            candidates.append(found)
+            record = ("projects", placed.project)
+            candidates += _found(patterns.project, block, lambda phrase, _match: (*record, *phrase.path))
+        candidates += _found(patterns.declared_counts, block,
+                             lambda phrase, _match: ("department", "declared_counts", *phrase.path))
     return candidates
 
 
