@@ -365,6 +365,16 @@ def test_pdf_text_with_pages(tmp_path):
     assert draft.case.case.unit == "茂名市发展和改革局"
 
 
+def test_pdf_lines_wrapped_inside_a_sentence_are_joined(tmp_path):
+    lines = ["某局2024年度部门整体支出绩效自评报告", "一、预算情况",
+             "本局2024年度财政拨款支出年初预算数为379.04",  # the longest line of the page: it wrapped
+             "万元，支出合计377.32万元。", "二、存在的问题", "（一）预算编制有待细化。"]
+    draft = extract_report(write_pdf(lines, tmp_path / "wrapped.pdf"))
+    assert draft.case.department.budget.initial == Decimal("379.04")
+    assert draft.sources[("department", "budget", "initial")][0].where == "第1页第3–4行"
+    assert draft.case.department.narrative.problems == ["预算编制有待细化。"]
+
+
 def test_json_has_a_source_map_and_the_checks(tmp_path):
     result = CliRunner().invoke(main, ["extract", str(DATA / "yongde-minglangzhongxue-2022.html"), "--format", "json"])
     assert result.exit_code == 0, result.output

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from jixiao.core.errors import InputError, Location, Problem
 from jixiao.core.i18n import _
+from jixiao.extract.numbering import marker
 
 
 @dataclass(frozen=True)
@@ -129,8 +130,37 @@ def read_pdf(path: Path) -> list[Block]:
         raise _error(path, _("PDF文件没有文字层（可能是扫描件），请先进行文字识别"))
     blocks = []
     for number, page in enumerate(pages, 1):
-        blocks.extend(_lines_to_blocks(page.splitlines(), _("第{page}页第{n}行"), page=number))
+        blocks.extend(unwrap(_lines_to_blocks(page.splitlines(), _("第{page}页第{n}行"), page=number)))
     return blocks
+
+
+_SENTENCE_END = re.compile(r"[。；：！？!?;:]$")
+_NUMERIC_CELL = re.compile(r"^[≥≤><=]?\d[\d,.]*%?")
+
+
+def _table_like(block: Block) -> bool:
+    return len(block.cells) >= 3 and sum(bool(_NUMERIC_CELL.match(c)) for c in block.cells) >= 2
+
+
+def unwrap(lines: list[Block]) -> list[Block]:
+    """A PDF page's lines joined back into paragraphs: a full-width line that does not end a
+    sentence runs on into the next ("…年初预算数为379.04" + "万元，…"), unless the next is numbered
+    (a heading or an item) or either is a table row."""
+    if not lines:
+        return lines
+    full = 0.8 * max(len(line.text) for line in lines)
+    joined = [lines[0]]
+    for line in lines[1:]:
+        last = joined[-1]
+        runs_on = (len(last.text) >= full and not _SENTENCE_END.search(last.text) and not marker(line.text)
+                   and not _table_like(last) and not _table_like(line))
+        if runs_on:
+            first_where = last.where.split("–")[0].removesuffix("行")  # 第1页第3–4行
+            text = last.text + line.text
+            joined[-1] = Block(text, f"{first_where}–{line.where.rsplit('第', 1)[-1]}", flat_cells(text))
+        else:
+            joined.append(line)
+    return joined
 
 
 _SKIPPED_TAGS = {"script", "style", "nav", "header", "footer", "aside", "noscript", "form", "select", "button"}

@@ -13,7 +13,8 @@ from typing import Any
 from jixiao.extract.documents import Block
 from jixiao.extract.numbers import Number, amount, count, percent
 from jixiao.extract.patterns import Patterns, Phrase
-from jixiao.extract.sections import Layout, marker
+from jixiao.extract.numbering import marker
+from jixiao.extract.sections import Layout
 
 _CLAUSE_END = re.compile(r"[，,。；;！？!?]|\.(?!\d)")
 _SENTENCE_END = re.compile(r"[。；;！？!?]|\.(?!\d)")

@@ -11,28 +11,13 @@ import re
 from dataclasses import dataclass, field
 
 from jixiao.extract.documents import Block
+from jixiao.extract.numbering import marker
 from jixiao.extract.numbers import AMOUNT
 from jixiao.extract.patterns import Patterns
 
-_MARKERS = (  # (regex, level): 一、 / 一 … / （一） / 1. 1、 / （1）
-    (re.compile(r"^[一二三四五六七八九十]+\s*[、.．]\s*"), 1),
-    (re.compile(r"^[一二三四五六七八九十]+\s+(?=\S)"), 1),
-    (re.compile(r"^[（(][一二三四五六七八九十]+[）)]\s*"), 2),
-    (re.compile(r"^\d{1,2}\s*[、.．](?!\d)\s*"), 3),
-    (re.compile(r"^[（(]\d{1,2}[）)]\s*"), 4),
-)
 _AMOUNT = re.compile(AMOUNT)
 _TABLE_START = re.compile(r"^(?:项目名称|.{0,30}(?:绩效(?:目标)?自评表|自评表))")
 _TABLE_END = re.compile(r"^总\s*分")
-
-
-def marker(text: str) -> tuple[int, str] | None:
-    """(level, the text after the marker) for a numbered line, else None."""
-    for regex, level in _MARKERS:
-        found = regex.match(text)
-        if found:
-            return level, text[found.end():].strip()
-    return None
 
 
 def heading(block: Block) -> tuple[int, str] | None:
