@@ -442,3 +442,29 @@ def test_same_report_same_bytes_whatever_the_host_decimal_context():
         again = draft_to_yaml(extract_report(path)) + draft_to_json(extract_report(path))
     assert again == first
     assert "initial: 38.766462" in first  # 387664.62 元, moved four places, nothing rounded
+
+
+# ---- against the independent transcriptions of the same fact sheets (cases/real, by hand) --------
+def _comparable(record, keys=("budget", "actual", "carryover", "funding", "stated", "department",
+                              "implementing_units")):
+    dumped = record.model_dump(mode="json", exclude_defaults=True)
+    picked = {key: dumped[key] for key in keys if key in dumped}
+    picked["indicators"] = [{k: v for k, v in row.items() if k not in ("id", "deviation")}
+                            for row in dumped.get("indicators") or []]
+    return picked
+
+
+@pytest.mark.parametrize("text, transcription", [
+    ("ezhou-czj-2019.txt", "hubei-ezhou-czj-2019.yaml"),
+])
+def test_figures_agree_with_the_hand_transcription(text, transcription):
+    """My report text written from the fact sheet, extracted, against the records helper's
+    transcription of the same sheet: every funds, stated and indicator figure the same."""
+    hand_path = ROOT / "cases" / "real" / transcription
+    if not hand_path.exists():
+        pytest.skip(f"{hand_path} is not in this checkout")
+    hand = load_case(hand_path)
+    draft = extract_report(DATA / text)
+    assert [p.name for p in draft.case.projects] == [p.name for p in hand.projects]
+    for got, want in zip(draft.case.projects, hand.projects):
+        assert _comparable(got) == _comparable(want)

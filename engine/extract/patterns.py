@@ -17,7 +17,7 @@ from jixiao.core.i18n import _
 from jixiao.extract.numbers import AMOUNT, COUNT, PERCENT
 
 _PLACEHOLDERS = {"{amount}": AMOUNT, "{count}": COUNT, "{percent}": PERCENT, "{name}": "(?P<name>.+?)",
-                 "{text}": r"(?P<text>[^，。；\s“”]{1,8})"}
+                 "{text}": r"(?P<text>[^，。；\s“”](?:\s?[^，。；\s“”]){0,7})"}  # 优 秀: a wrap space inside
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ def _number(match: re.Match):
     if "percent" in groups and match.group("percent"):
         return percent(match)
     if "text" in groups and match.group("text"):
-        return Number(match.group("text"))
+        return Number(re.sub(r"\s+", "", match.group("text")))  # 优 秀 (a line-wrap space) is 优秀
     return None
 
 

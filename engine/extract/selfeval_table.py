@@ -56,11 +56,15 @@ def _scale(rows: list[Block]) -> int | None:
     return None
 
 
+_DATE_UNITS = ("年", "月", "日", "年底", "年末")
+
+
 def _cell_value(text: str) -> tuple[str | None, Any, str | None]:
-    """(direction, value, unit): ≥80% → ('>=', 80, '%'); 有效 → (None, '有效', None)."""
+    """(direction, value, unit): ≥80% → ('>=', 80, '%'); 有效 → (None, '有效', None). A date
+    (2019年) stays words: a time limit is met or missed, it is not a quantity to exceed."""
     text = text.strip()
     found = _VALUE.match(text)
-    if not found:
+    if not found or found.group("unit").strip() in _DATE_UNITS:
         return None, text, None
     sign = _SIGNS.get(found.group("sign") or "")
     return sign, Decimal(found.group("number")), (found.group("unit").strip() or None)
@@ -69,7 +73,9 @@ def _cell_value(text: str) -> tuple[str | None, Any, str | None]:
 def _indicator(row: Block, name: str, cells: dict[str, str], level1: str, level2: str | None) -> dict:
     sign = _SIGNS.get(cells.get("sign", "").strip())
     direction, target, unit = _cell_value(cells.get("target", ""))
-    _actual_sign, actual, actual_unit = _cell_value(cells.get("actual", ""))
+    actual_sign, actual, actual_unit = _cell_value(cells.get("actual", ""))
+    if actual_sign:  # "≥80%" as the actual: a claim, not a measured value; kept as printed
+        actual = cells["actual"].strip()
     unit = cells.get("unit") or unit or actual_unit
     indicator: dict[str, Any] = {"level1": level1, "level2": level2, "name": name}
     quantitative = isinstance(target, Decimal) or isinstance(actual, Decimal)
