@@ -16,7 +16,8 @@ from jixiao.core.errors import InputError, Location, Problem
 from jixiao.core.i18n import _
 from jixiao.extract.documents import Block, read_document
 from jixiao.extract.patterns import Patterns, load_patterns
-from jixiao.extract.phrases import Candidate, VetoFinding, clause, narrative, text_candidates, veto_findings
+from jixiao.extract.phrases import (Candidate, VetoFinding, clause, funding_lines, narrative, text_candidates,
+                                    veto_findings)
 from jixiao.extract.sections import Layout, lay_out
 from jixiao.extract.selfeval_table import read_table
 from jixiao.records.model import Case
@@ -172,6 +173,12 @@ def build_draft(blocks: list[Block], file: str, patterns: Patterns | None = None
     to_check: list[ToCheck] = []
     table_candidates, items = _table_readings(layout, to_check)
     resolved = _resolve(text_candidates(layout, patterns) + table_candidates, to_check)
+    lines, conflicts = funding_lines(layout, patterns)
+    for path, found in lines.items():
+        items.setdefault(path, []).extend(found)
+    for path, found in conflicts:
+        to_check.append(ToCheck(dotted(path), _("报告中有不同的数值"),
+                                tuple((_shown(c.value), Source(c.quote, c.where)) for c in found)))
     findings = veto_findings(layout, patterns)
     nothing = not resolved and not findings and not items and not to_check
     if nothing and not any(word in block.text for block in blocks for word in patterns.report_words):

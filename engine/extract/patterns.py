@@ -39,6 +39,7 @@ class Patterns:
     project: tuple[Phrase, ...]
     project_lines: tuple[Phrase, ...]
     declared_counts: tuple[Phrase, ...]
+    funding_lines: tuple[Phrase, ...]
     veto_lead: re.Pattern
     veto_trailing: re.Pattern
     veto_whole: tuple[re.Pattern, ...]
@@ -86,6 +87,7 @@ def parse_patterns(data: Any, source: str) -> Patterns:
         project=_phrases(data.get("project"), source, "project"),
         project_lines=_phrases(data.get("project_lines"), source, "project_lines"),
         declared_counts=_phrases(data.get("declared_counts"), source, "declared_counts"),
+        funding_lines=_phrases({"funding": data.get("funding_lines") or []}, source, "funding_lines"),
         veto_lead=_compile(vetoes.get("lead", "未发生"), f"{source} vetoes.lead"),
         veto_trailing=_compile(vetoes.get("trailing", "$^"), f"{source} vetoes.trailing"),
         veto_whole=tuple(_compile(p, f"{source} vetoes.whole") for p in vetoes.get("whole") or ()),

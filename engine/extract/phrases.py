@@ -126,6 +126,28 @@ def text_candidates(layout: Layout, patterns: Patterns) -> list[Candidate]:
     return candidates
 
 
+def funding_lines(layout: Layout, patterns: Patterns) -> tuple[dict[tuple, list], list[tuple[tuple, list[Candidate]]]]:
+    """A project's funding named in its text: path → [(line, quote, where)], and the names given
+    two different amounts (left to check)."""
+    by_name: dict[tuple, list[Candidate]] = {}
+    for placed in layout.placed:
+        if placed.project is None:
+            continue
+        record = ("projects", placed.project, "funding")
+        for candidate in _found(patterns.funding_lines, placed.block,
+                                lambda _phrase, match: (*record, match.group("name"))):
+            by_name.setdefault(candidate.path, []).append(candidate)  # the line's name ends the path
+    lines: dict[tuple, list] = {}
+    conflicts = []
+    for key, found in by_name.items():
+        if len({c.value for c in found}) > 1 or any(c.approximate for c in found):
+            conflicts.append((key, found))
+            continue
+        lines.setdefault(key[:-1], []).append(({"name": key[-1], "budget": found[0].value}, found[0].quote,
+                                               found[0].where))
+    return lines, conflicts
+
+
 @dataclass(frozen=True)
 class VetoFinding:
     item: str
