@@ -282,15 +282,20 @@ DEPARTMENT_PHRASINGS = [
 ]
 
 
+def _only_figure(draft, record, field: str, value) -> None:
+    """The draft filled exactly this one field, with this value as printed (100.00 keeps its zeros)."""
+    found = record.model_dump()
+    for part in field.split("."):
+        found = found[part]
+    want = value if not isinstance(value, str) or field.endswith("grade") else Decimal(value)
+    assert found == want and str(found) == str(want)
+    assert draft.filled == 1  # that figure and no other
+
+
 @pytest.mark.parametrize("sentence, field, value", DEPARTMENT_PHRASINGS)
 def test_department_phrasings(sentence, field, value):
     draft = _draft("某局2023年度部门整体支出绩效自评报告", sentence)
-    record = draft.case.department.model_dump()
-    for part in field.split("."):
-        record = record[part]
-    want = value if not isinstance(value, str) or field.endswith("grade") else Decimal(value)
-    assert record == want and str(record) == str(want)  # 100.00 keeps its printed decimals
-    assert draft.filled == 1  # that figure and no other
+    _only_figure(draft, draft.case.department, field, value)
 
 
 PROJECT_PHRASINGS = [
@@ -310,11 +315,7 @@ PROJECT_PHRASINGS = [
 @pytest.mark.parametrize("sentence, field, value", PROJECT_PHRASINGS)
 def test_project_phrasings(sentence, field, value):
     draft = _draft("某局2023年度部门整体支出绩效自评报告", "三、项目支出绩效情况", "1.示例项目", sentence)
-    record = draft.case.projects[0].model_dump()
-    for part in field.split("."):
-        record = record[part]
-    assert record == Decimal(value)
-    assert draft.filled == 1
+    _only_figure(draft, draft.case.projects[0], field, value)
 
 
 def test_confidential_and_funding_statements():
