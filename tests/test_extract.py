@@ -89,6 +89,30 @@ def test_seed_draft_is_a_case_file_that_scores(seed_draft, tmp_path):
     assert "文本止于第62行" in result.stderr
 
 
+def _seed_as(suffix: str, tmp_path: Path) -> Path:
+    lines = SEED.read_text(encoding="utf-8").splitlines()
+    if suffix == ".docx":
+        return write_docx(lines, tmp_path / f"{SEED.stem}.docx")
+    if suffix == ".pdf":
+        return write_pdf(lines, tmp_path / f"{SEED.stem}.pdf")
+    import html
+
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in lines if line.strip())
+    path = tmp_path / f"{SEED.stem}.html"
+    path.write_text(f"<html><body><div class='nav'>首页 年初预算数1万元</div><article>{body}</article>"
+                    f"<footer>版权所有</footer></body></html>", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".html", ".pdf"])
+def test_seed_in_every_format_gives_the_same_case(seed_draft, suffix, tmp_path):
+    other = extract_report(_seed_as(suffix, tmp_path))
+    same = {k: v for k, v in _comparable(other.case).items() if not k.startswith("department.vetoes")}
+    assert same == {k: v for k, v in _comparable(seed_draft.case).items() if not k.startswith("department.vetoes")}
+    assert [v.code for v in other.case.department.vetoes] == [v.code for v in seed_draft.case.department.vetoes]
+    assert other.case.department.narrative == seed_draft.case.department.narrative
+
+
 # ---- texts written from the fact sheets ---------------------------------------------------------
 def _report_file(stem: str, spec: dict, tmp_path: Path) -> Path:
     if spec.get("format") == "pdf":
