@@ -499,6 +499,12 @@ TRANSCRIBED = [  # my text, the records helper's transcription, the differences 
         "department.name": ("鄂州市财政局", "市财政局"),
     }),
     ("baoshan-nyncj-2019.md", "yunnan-baoshan-nyncj-2019.yaml", {}),
+    ("yongde-minglangzhongxue-2022.html", "yunnan-yongde-minglangzhongxue-2022.yaml", {
+        # 其中:当年财政拨款 prints three cells (387664.62 / 387664.62 / —) for the three amount columns:
+        # read by position here; the transcriber left the line out
+        "projects[0].funding[0].name": (None, "当年财政拨款"),
+        "projects[0].funding[0].initial": (None, "38.766462"), "projects[0].funding[0].budget": (None, "38.766462"),
+    }),
     ("leiyang-sizhong-2022.txt", "hunan-leiyang-sizhong-2022.yaml", {
         # the transcriber's judgement that the one project is the whole list; the report does not say so
         "department.projects_complete": (True, None),

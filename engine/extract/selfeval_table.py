@@ -35,6 +35,8 @@ _SIGNS = {"≥": ">=", "≧": ">=", ">=": ">=", "＞=": ">=", "≤": "<=", "≦"
           "<": "<", "＜": "<", "=": "=", "═": "=", "＝": "="}
 _VALUE = re.compile(r"^(?P<sign>≥|≧|>=|＞=|≤|≦|<=|>|＞|<|＜|=|═|＝)?\s*(?P<number>-?\d+(?:\.\d+)?)\s*(?P<unit>\D{0,4})$")
 _NUMERIC = re.compile(r"^-?\d[\d,]*(?:\.\d+)?%?$")
+_FUNDING_LINE = re.compile(r"^(?:其中\s*[:：]?\s*)?(当年财政拨款|本年财政拨款|财政拨款|上年结转资金|上年结转|其他资金)")
+_STATED = {"分值": "execution_weight", "执行率": "execution_rate", "得分": "execution_score"}
 _BLANK = re.compile(r"^[-—–－]+$")  # a cell printed as a dash: blank, but it holds its column's place
 
 
@@ -124,36 +126,35 @@ def read_table(rows: list[Block], project: int) -> TableReading:
         if re.match(r"^总\s*分", first):
             _total(reading, row, cells, prefix)
             continue
-        if prefix[0] == "projects" and first in ("主管部门", "实施单位"):
+        if prefix[0] == "projects" and first.startswith(("主管部门", "实施单位")):
             _header(reading, row, cells, prefix)
             continue
         if not indicator_columns or re.match(r"^(?:年度总体目标|预期目标|其他需要说明|项目名称)", first):
             continue
         if set(cells) <= {"指标值", "完成值"}:
             continue
-        labels_done = False
-        while cells and not labels_done:
-            label = re.sub(r"\s+", "", cells[0])  # 产 出 指 标 (50分): a label printed spaced out
-            level = _LEVEL1.match(label)
-            if level:
-                level1, level2 = level.group(1), None
-                cells = cells[1:]
-                continue
-            level = _LEVEL2.match(label)
-            if level:
-                level2 = level.group(1)
-                level1 = _LEVEL1_OF.get(level2, level1)
-                cells = cells[1:]
-                continue
-            labels_done = True
+        cells, level1, level2 = _levels(cells, level1, level2)
         if not cells or cells[0] in ("……", "…"):
             continue
         _indicator_row(reading, row, cells, indicator_columns, level1, level2, prefix)
     return reading
 
 
-_FUNDING_LINE = re.compile(r"^(?:其中\s*[:：]?\s*)?(当年财政拨款|本年财政拨款|财政拨款|上年结转资金|上年结转|其他资金)")
-_STATED = {"分值": "execution_weight", "执行率": "execution_rate", "得分": "execution_score"}
+def _levels(cells: list[str], level1: str, level2: str | None) -> tuple[list[str], str, str | None]:
+    """The row's cells after its 一级 / 二级 labels, and the levels they set (a merged label cell
+    prints once: the rows below it carry it on)."""
+    while cells:
+        label = re.sub(r"\s+", "", cells[0])  # 产 出 指 标 (50分): a label printed spaced out
+        level = _LEVEL1.match(label)
+        if level:
+            level1, level2 = level.group(1), None
+        elif level := _LEVEL2.match(label):
+            level2 = level.group(1)
+            level1 = _LEVEL1_OF.get(level2, level1)
+        else:
+            break
+        cells = cells[1:]
+    return cells, level1, level2
 
 
 def _number(text: str, scale: int = 0) -> Decimal:
@@ -165,15 +166,23 @@ def _cell(row: Block, text: str) -> str:
     return row.cell_where(row.cells.index(text)) if row.table and text in row.cells else row.where
 
 
+_RUN_TOGETHER_HEADER = re.compile(r"^主管部门[:：]?(?P<department>[^\s|]+?)实施单位[:：]?(?P<unit>[^\s|]+)$")
+
+
 def _header(reading: TableReading, row: Block, cells: list[str], prefix: tuple) -> None:
-    """主管部门 X 实施单位 Y (one row or two)."""
+    """主管部门 X 实施单位 Y (one row or two, or run together: 主管部门X实施单位Y)."""
+    found = {}
     for label, key in (("主管部门", "department"), ("实施单位", "implementing_units")):
         if label in cells:
             at = cells.index(label)
             if at + 1 < len(cells) and cells[at + 1] not in ("主管部门", "实施单位"):
-                value = cells[at + 1]
-                reading.candidates.append(Candidate(prefix + (key,), (value,) if key == "implementing_units" else value,
-                                                    row.text, _cell(row, value), (row.where, -2, at)))
+                found[key] = cells[at + 1]
+    joined = _RUN_TOGETHER_HEADER.match(cells[0]) if len(cells) == 1 else None
+    if joined:
+        found = {"department": joined.group("department"), "implementing_units": joined.group("unit")}
+    for key, value in found.items():
+        reading.candidates.append(Candidate(prefix + (key,), (value,) if key == "implementing_units" else value,
+                                            row.text, _cell(row, value), (row.where, -2, key)))
 
 
 def _total(reading: TableReading, row: Block, cells: list[str], prefix: tuple) -> None:
@@ -224,6 +233,7 @@ def _funds(reading: TableReading, row: Block, cells: list[str], columns: list[st
         shown = values or [cells[0]]
         reading.to_check.append((prefix + ("budget/actual",), reason,
                                  [(v, row.text, row.where) for v in shown]))
+        _stated_from_the_right(reading, row, values, columns, prefix)
         return
     for index, column in enumerate(columns):
         target = next((f for key, f in _FUND_FIELDS.items() if column.startswith(key)), None)
@@ -239,6 +249,23 @@ def _funds(reading: TableReading, row: Block, cells: list[str], columns: list[st
             reading.candidates.append(Candidate(prefix + ("stated", _STATED[column]), _number(values[index]),
                                                 f"{column} {values[index]}（{row.text}）", _cell(row, values[index]),
                                                 (row.where, -1, index)))
+
+
+def _stated_from_the_right(reading: TableReading, row: Block, values: list[str], columns: list[str],
+                           prefix: tuple) -> None:
+    """A funds row short of cells (387664.62 387664.62 10 100% 10 under six columns): the cells
+    missing are amounts, so the form's own 分值 / 执行率 / 得分 still stand last, in order — taken
+    only when the cell under 执行率 is the one percentage among them."""
+    tail = [c for c in columns if c in _STATED]
+    if not tail or columns[-len(tail):] != tail or len(values) < len(tail):
+        return
+    cells = values[-len(tail):]
+    if [c.endswith("%") for c in cells] != [c == "执行率" for c in tail]:
+        return
+    for column, value in zip(tail, cells):
+        reading.candidates.append(Candidate(prefix + ("stated", _STATED[column]), _number(value),
+                                            f"{column} {value}（{row.text}）", _cell(row, value),
+                                            (row.where, -4, column)))
 
 
 def _indicator_row(reading: TableReading, row: Block, cells: list[str], columns: list[str], level1: str,
