@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
 from jixiao.core.errors import InputError, Location, Problem
 from jixiao.core.i18n import _
 from jixiao.extract.numbering import marker
+from jixiao.extract.portal_page import PortalPage
 
 
 @dataclass(frozen=True)
@@ -163,77 +163,6 @@ def unwrap(lines: list[Block]) -> list[Block]:
     return joined
 
 
-_SKIPPED_TAGS = {"script", "style", "nav", "header", "footer", "aside", "noscript", "form", "select", "button"}
-_BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "br", "section", "article", "pre",
-               "blockquote", "table", "tr", "title"}
-_ARTICLE_HINT = re.compile(r"article|content|TRS_Editor|zoom|detail|正文", re.IGNORECASE)
-
-
-class _PortalPage(HTMLParser):
-    """A saved portal page: navigation, scripts and footers dropped; the article kept. Where the
-    page marks its article (<article>, or a container named like content / TRS_Editor), only the
-    blocks inside it are kept."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.blocks: list[tuple[str, bool, tuple[str, ...] | None]] = []  # text, in article, cells
-        self._text: list[str] = []
-        self._stack: list[tuple[str, bool]] = []  # open tag, whether it opens an article
-        self._skip = 0
-        self._row: list[str] | None = None
-        self._cell: list[str] | None = None
-
-    def _in_article(self) -> bool:
-        return any(article for _tag, article in self._stack)
-
-    def _flush(self) -> None:
-        text = re.sub(r"\s+", " ", "".join(self._text)).strip()
-        self._text = []
-        if text:
-            self.blocks.append((text, self._in_article(), None))
-
-    def handle_starttag(self, tag, attrs):
-        if tag in _SKIPPED_TAGS:
-            self._skip += 1
-            return
-        if tag in ("br", "img", "hr", "meta", "link", "input"):
-            if tag == "br" and self._cell is None:
-                self._flush()
-            return
-        names = " ".join(value or "" for key, value in attrs if key in ("id", "class"))
-        self._stack.append((tag, tag == "article" or bool(_ARTICLE_HINT.search(names))))
-        if tag == "tr":
-            self._flush()
-            self._row = []
-        elif tag in ("td", "th") and self._row is not None:
-            self._cell = []
-        elif tag in _BLOCK_TAGS and self._cell is None:
-            self._flush()
-
-    def handle_endtag(self, tag):
-        if tag in _SKIPPED_TAGS:
-            self._skip = max(0, self._skip - 1)
-            return
-        if tag in ("td", "th") and self._cell is not None and self._row is not None:
-            self._row.append(re.sub(r"\s+", " ", "".join(self._cell)).strip())
-            self._cell = None
-        elif tag == "tr" and self._row is not None:
-            if any(self._row):
-                self.blocks.append((" ".join(c for c in self._row if c), self._in_article(), tuple(self._row)))
-            self._row = None
-        elif tag in _BLOCK_TAGS and self._cell is None:
-            self._flush()
-        while self._stack:
-            open_tag, _article = self._stack.pop()
-            if open_tag == tag:
-                break
-
-    def handle_data(self, data):
-        if self._skip:
-            return
-        (self._cell if self._cell is not None else self._text).append(data)
-
-
 def read_html(path: Path) -> list[Block]:
     raw = path.read_bytes()
     declared = re.search(rb"charset=[\"']?([\w-]+)", raw[:2048])
@@ -246,10 +175,9 @@ def read_html(path: Path) -> list[Block]:
             continue
     else:
         raise _error(path, _("无法识别网页的文字编码"))
-    page = _PortalPage()
+    page = PortalPage()
     page.feed(text)
     page.close()
-    page._flush()
     kept = [b for b in page.blocks if b[1]] or page.blocks
     blocks, rows = [], 0
     for number, (text, _article, cells) in enumerate(kept, 1):
