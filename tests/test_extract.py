@@ -528,3 +528,15 @@ def test_figures_agree_with_the_hand_transcription(text, transcription, differen
     hand, mine = _comparable(load_case(hand_path)), _comparable(extract_report(DATA / text).case)
     found = {k: (hand.get(k), mine.get(k)) for k in set(hand) | set(mine) if hand.get(k) != mine.get(k)}
     assert found == differences
+
+
+def test_several_reports_go_to_a_folder_and_a_bad_one_does_not_stop_the_others(tmp_path):
+    bad = tmp_path / "empty.txt"
+    bad.write_bytes(b"")
+    reports = [str(DATA / "baoshan-nyncj-2019.md"), str(bad), str(DATA / "maoming-fgj-2021.lines")]
+    result = CliRunner().invoke(main, ["extract", *reports, "-o", str(tmp_path)])
+    assert result.exit_code == 2  # the empty file
+    assert load_case(tmp_path / "baoshan-nyncj-2019.yaml").department.staff.authorized == 326
+    assert "文件为空" in result.stderr and "不支持的文件类型 .lines" in result.stderr
+    usage = CliRunner().invoke(main, ["extract", *reports[:1], reports[0], "-o", str(tmp_path / "x.yaml")])
+    assert usage.exit_code == 2 and "文件夹" in usage.output
