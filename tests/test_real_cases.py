@@ -96,6 +96,7 @@ def test_stated_figures_agree_where_the_report_is_consistent(results, engine_nam
     assert (yongde["stated_total_adds_up"], yongde["stated_grade_matches_total"], yongde["stated_execution_score"]) == (True, True, True)
     assert yongde["stated_rate_matches"] is None  # no amounts to compute a rate from
     assert yongde["budget_stated"] is None  # neither budget nor spending stated: not "未填报预算"
+    assert checks("hunan-leiyang-sizhong-2022")["declared_projects"] is True  # 一个 project, one listed
     baoshan = checks("yunnan-baoshan-nyncj-2019")
     assert baoshan["staff_parts"] is True
     xuchang = checks("henan-xuchang-hhsxdd-2022")
@@ -110,3 +111,35 @@ def test_an_excerpt_states_nothing_absent(results, engine_name):
     case = load_case(REAL / "hunan-sheng-yjt-2023.yaml")
     assert case.department.indicators is None and case.department.vetoes is None
     assert case.case.coverage.ends_at.startswith("一（一）部门职能职责 第5项")
+
+
+# the two cases at the top of cases/, pinned the same way
+TOP = {
+    # seed (the whole report): declared 4 + 1 + 1 + 1 = 7 special funds, 5 projects listed; no
+    # department indicator table (stated []); 雪亮 10.82 + 维稳 8.42 (+ 反邪 0) = 19.24 carried over
+    # by the projects against the department's 379.04 − 377.32 = 1.72; projects without an indicator
+    # table in the report (stated []): 雪亮 56.18 ÷ 67 = 83.85% and 维稳 21.58 ÷ 30 = 71.93% < 90%;
+    # 司法救助 and 综治 state spending (43.36, 12.20) but no budget; 反邪 is exempt (涉密) and
+    # fires no finding, though its checks still run (0 budget, adjustment not stated).
+    "lusong-zfw-2024": {
+        "lusong-zfw": (["declared_special_funds", "department_indicators", "projects_carryover_within_department"],
+                       ["declared_count_mismatch", "department_figures_short", "no_department_indicators",
+                        "unbudgeted_projects"]),
+        "xueliang": (["has_quantified_indicators"], ["low_execution", "no_quantified_indicators"]),
+        "sifa-jiuzhu": (["budget_stated", "has_quantified_indicators"], ["budget_not_stated", "no_quantified_indicators"]),
+        "fanxie": (["budget_stated", "has_quantified_indicators"], []),
+        "weiwen": (["has_quantified_indicators"], ["low_execution", "no_quantified_indicators"]),
+        "zongzhi": (["budget_stated", "has_quantified_indicators"], ["budget_not_stated", "no_quantified_indicators"]),
+    },
+    # constructed sample: every figure adds up (see its header); nt-rjhj 119 ÷ 140 = 85% < 90%
+    "sample-county-2024": {"sample-nyj": ([], []), "nt-gbzn": ([], []), "nt-zljc": ([], []),
+                           "nt-rjhj": ([], ["low_execution"])},
+}
+
+
+@pytest.mark.parametrize("name", sorted(TOP))
+def test_the_seed_and_the_sample_are_pinned_too(name, department_rs, project_rs, engine_name):
+    result = evaluate_case(load_case(ROOT / "cases" / f"{name}.yaml"), department_rs, project_rs, engine_name)
+    got = {r.id: (sorted(c.id for c in r.checks if c.ok is False), sorted(f.id for f in r.findings))
+           for r in _records(result)}
+    assert got == TOP[name]
