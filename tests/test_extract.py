@@ -305,6 +305,7 @@ DEPARTMENT_PHRASINGS = [
     ("执行率达100.00%。", "stated.execution_rate", "100.00"),
     ("自评得分92.5分。", "stated.total_score", "92.5"),
     ("自评等级为“优秀”。", "stated.grade", "优秀"),
+    ("部门目标实现率100%。", "stated.target_rate", "100"),
 ]
 
 
