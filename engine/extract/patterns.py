@@ -49,6 +49,18 @@ class Patterns:
     project_names: tuple[re.Pattern, ...] = ()
     report_words: tuple[str, ...] = ()
     none_stated: re.Pattern | None = None
+    screens: dict[str, re.Pattern] = field(default_factory=dict)  # group → any of its patterns
+
+    def screen(self, group: str) -> re.Pattern:
+        """One regex that matches where any pattern of the group matches: most paragraphs of a
+        long report match none, and one failed search is cheaper than fifty."""
+        if group not in self.screens:
+            alternatives = [re.sub(r"\(\?P<\w+>", "(?:", phrase.regex.pattern) for phrase in getattr(self, group)]
+            try:
+                self.screens[group] = re.compile("|".join(f"(?:{a})" for a in alternatives) or "$^")
+            except re.error:  # e.g. a bureau's pattern with a global flag: no screen, every pattern runs
+                self.screens[group] = re.compile("")
+        return self.screens[group]
 
 
 def _compile(text: str, where: str) -> re.Pattern:

@@ -94,10 +94,13 @@ def _find_project(name: str, projects: list[tuple[str, Block]]) -> int | None:
     return found[0] if len(found) == 1 else None
 
 
-def _found(phrases: tuple[Phrase, ...], block: Block, path_of) -> list[Candidate]:
-    """The candidates of these phrases in one block; path_of(phrase, match) says which field (None: none)."""
+def _found(patterns: Patterns, group: str, block: Block, path_of) -> list[Candidate]:
+    """The candidates of one group of phrases in one block; path_of(phrase, match) says which
+    field (None: none)."""
+    if not patterns.screen(group).search(block.text):
+        return []
     found = []
-    for phrase in phrases:
+    for phrase in getattr(patterns, group):
         for match in _matches(phrase, block):
             path = path_of(phrase, match)
             candidate = _candidate(path, phrase, match, block) if path else None
@@ -116,12 +119,12 @@ def text_candidates(layout: Layout, patterns: Patterns) -> list[Candidate]:
     for placed in layout.placed:
         block = placed.block
         if placed.project is None:
-            candidates += _found(patterns.department, block, lambda phrase, _match: ("department", *phrase.path))
-            candidates += _found(patterns.project_lines, block, named_project)
+            candidates += _found(patterns, "department", block, lambda phrase, _match: ("department", *phrase.path))
+            candidates += _found(patterns, "project_lines", block, named_project)
         else:
             record = ("projects", placed.project)
-            candidates += _found(patterns.project, block, lambda phrase, _match: (*record, *phrase.path))
-        candidates += _found(patterns.declared_counts, block,
+            candidates += _found(patterns, "project", block, lambda phrase, _match: (*record, *phrase.path))
+        candidates += _found(patterns, "declared_counts", block,
                              lambda phrase, _match: ("department", "declared_counts", *phrase.path))
     return candidates
 
@@ -134,7 +137,7 @@ def funding_lines(layout: Layout, patterns: Patterns) -> tuple[dict[tuple, list]
         if placed.project is None:
             continue
         record = ("projects", placed.project, "funding")
-        for candidate in _found(patterns.funding_lines, placed.block,
+        for candidate in _found(patterns, "funding_lines", placed.block,
                                 lambda _phrase, match: (*record, match.group("name"))):
             by_name.setdefault(candidate.path, []).append(candidate)  # the line's name ends the path
     lines: dict[tuple, list] = {}
