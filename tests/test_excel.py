@@ -85,7 +85,10 @@ def test_template_bytes_are_the_same_every_time(tmp_path):
 
 # ---- round trip ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("source", [SAMPLE, SEED], ids=["sample", "seed"])
+REAL = sorted((SEED.parent / "real").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("source", [SAMPLE, SEED, *REAL], ids=["sample", "seed", *(p.stem for p in REAL)])
 def test_a_case_exported_to_the_template_and_imported_back_is_the_same_case(tmp_path, source):
     case = load_case(source)
     path = tmp_path / "case.xlsx"

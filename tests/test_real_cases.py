@@ -143,3 +143,15 @@ def test_the_seed_and_the_sample_are_pinned_too(name, department_rs, project_rs,
     got = {r.id: (sorted(c.id for c in r.checks if c.ok is False), sorted(f.id for f in r.findings))
            for r in _records(result)}
     assert got == TOP[name]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_every_transcription_gives_a_report_draft(name, tmp_path):
+    """Lists left unstated (None) must not break the draft, its forms annex or explain."""
+    from click.testing import CliRunner
+    from jixiao.cli.main import main
+    path = str(REAL / f"{name}.yaml")
+    report = CliRunner().invoke(main, ["report", path, "-o", str(tmp_path / "r.md")])
+    assert report.exit_code == 0, report.output
+    assert "附件：绩效自评表" in (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert CliRunner().invoke(main, ["explain", path]).exit_code == 0
