@@ -62,6 +62,13 @@ def test_seed_reproduces_every_figure_of_the_hand_made_case(seed_draft):
     got = _figures(seed_draft.case)
     assert got == expected  # same fields, same values: nothing missing, nothing invented
     # the declared special funds: the four stated parts, no total (4+1+1+1 is never written)
+    # the hand-made case states the absent indicator tables as none ([]) because its transcriber
+    # read the report whole (coverage.complete); extraction cannot know a copy is whole, so it
+    # leaves them not stated (None) and says where the text ended instead
+    assert hand.department.indicators == [] and seed_draft.case.department.indicators is None
+    assert all(p.indicators is None for p in seed_draft.case.projects)
+    assert seed_draft.case.case.coverage.complete is None
+    assert seed_draft.case.case.coverage.ends_at.startswith("第62行：")
     counts = seed_draft.case.department.declared_counts["special_funds"]
     assert counts.total is None and counts.parts == {"年初预算": 4, "上级专项": 1, "区级大项": 1, "上年结转": 1}
 
