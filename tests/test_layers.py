@@ -10,7 +10,8 @@ import jixiao
 
 SOURCE = Path(__file__).resolve().parent.parent / "engine"
 # lowest first; a stage may import itself and any stage before it
-ORDER = ["core", "records", "forms", "expressions", "rulesets", "engines", "scoring", "authoring", "outputs",
+ORDER = ["core", "records", "forms", "extract", "expressions", "rulesets", "engines", "scoring", "authoring",
+         "outputs",
          "cycle", "batch", "service", "cli"]
 
 

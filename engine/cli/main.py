@@ -10,6 +10,7 @@ from jixiao.cli.batch import batch_command
 from jixiao.cli.cycle import cycle as cycle_commands
 from jixiao.cli.common import ENGINE, RULESETS, abort, emit, fail
 from jixiao.cli.excel import import_command, template_command
+from jixiao.cli.extract import extract_command
 from jixiao.cli.report import explain, report
 from jixiao.cli.rulesets import rulesets
 from jixiao.cli.schema import schema_command
@@ -64,7 +65,8 @@ def score(cases: tuple[str, ...], rulesets: tuple[str, ...], fmt: str, output: s
 
 
 # ---- subcommands defined in their own modules ------------------------------------------------
-for command in (template_command, import_command, batch_command, rulesets, explain, report, schema_command):
+for command in (template_command, import_command, batch_command, rulesets, explain, report, schema_command,
+                extract_command):
     main.add_command(command)
 main.add_command(serve_command)
 main.add_command(cycle_commands)  # jixiao cycle …: 复核, 抽评, 目标审核, 运行监控, 跨年度 (cli/cycle.py)
