@@ -7,17 +7,22 @@ import sys
 import click
 
 from jixiao.core.errors import JixiaoError, Problem
-from jixiao.rulesets.loader import DEFAULTS
+from jixiao.core.i18n import _
+from jixiao.rulesets.loader import DEFAULTS, REVIEW_DEFAULTS
 
 ENGINE = click.option("--engine", type=click.Choice(["auto", "durable", "native"]), default="auto", show_default=True,
                       help="rule engine: durable-rules where it imports (auto), or the native one")
 RULESETS = click.option("--ruleset", "rulesets", multiple=True, metavar="ID|PATH",
-                        help="ruleset to use (repeat for department and project); defaults: "
+                        help="scoring ruleset to use (repeat for department and project); defaults: "
                              + ", ".join(f"{k} {v}" for k, v in DEFAULTS.items()))
+REVIEWS = click.option("--review", "reviews", multiple=True, metavar="ID|PATH",
+                       help="review (复核) ruleset run beside the scoring ones, never instead of them (repeat for "
+                            "department and project); defaults: " + ", ".join(f"{k} {v}" for k, v in REVIEW_DEFAULTS.items()))
+NO_REVIEW = click.option("--no-review", is_flag=True, help="run no review (复核) ruleset")
 
 
 def report_problem(problem: Problem | str) -> None:
-    click.echo(f"错误 error: {problem}", err=True)
+    click.echo(_("错误：{problem}").format(problem=problem), err=True)
 
 
 def fail(error: JixiaoError) -> None:

@@ -15,11 +15,14 @@ from pydantic import ValidationError
 from jixiao.rulesets.compiler import CompiledRuleset, Source, compile_ruleset
 from jixiao.rulesets.compose import resolve
 from jixiao.core.errors import Location, Problem, RulesetError
+from jixiao.core.i18n import _
 from jixiao.rulesets.model import Ruleset
 from jixiao.core.problems import problems_from
 from jixiao.core.yamlsource import load_yaml_text, read_yaml, yaml_problem
 
 DEFAULTS = {"project": "mof-project-selfeval", "department": "department-overall"}
+REVIEW_DEFAULTS = {"department": "review-fuhe", "project": "review-fuhe-project"}
+KIND_NAMES = {"scoring": "评分规则", "review": "复核规则"}
 
 
 def shipped_folder():
@@ -42,8 +45,8 @@ def locate(ref: str, relative_to: Path | None = None) -> Path | str:
             return candidate
     if ref in shipped_ids():
         return f"rulesets/{ref}.yaml"
-    known = ", ".join(shipped_ids())
-    raise RulesetError([Problem(f"no ruleset `{ref}`: not a file, nor a shipped ruleset ({known})")])
+    known = "、".join(shipped_ids())
+    raise RulesetError([Problem(_("没有规则 `{ref}`：既不是文件，也不是随附的规则（{known}）").format(ref=ref, known=known))])
 
 
 def _read(ref: Path | str):
@@ -70,7 +73,8 @@ def _read_resolved(ref: Path | str, trail: tuple[str, ...] = ()):
             raise RulesetError([Problem(exc.problems[0].message, lines.find(("extends",)))]) from None
         target_key = str(Path(target).resolve()) if isinstance(target, Path) else target
         if target_key in trail + (key,):
-            raise RulesetError([Problem(f"extends cycle: {' → '.join(trail + (key, target_key))}", lines.find(("extends",)))])
+            raise RulesetError([Problem(_("extends 循环引用：{chain}").format(
+                chain=" → ".join(trail + (key, target_key))), lines.find(("extends",)))])
         parent, parent_lines = _read_resolved(target, trail + (key,))
         if isinstance(parent, dict) and isinstance(target, Path) and isinstance(parent.get("include"), list):
             # the parent's includes stay relative to the parent's file
@@ -91,7 +95,7 @@ def locate_quiet(ref: str, relative_to: Path | None = None) -> Path | str | None
 def read_source(ref: Path | str) -> Source:
     data, lines = _read_resolved(ref)
     if not isinstance(data, dict):
-        raise RulesetError([Problem("a ruleset file is a mapping (id, title, applies_to, …)", lines.find(()))])
+        raise RulesetError([Problem(_("规则文件应为映射（id、title、applies_to……）"), lines.find(()))])
     try:
         model = Ruleset.model_validate(data)
     except ValidationError as exc:
@@ -108,7 +112,8 @@ def load_sources(ref: str) -> list[Source]:
     def visit(where: Path | str, trail: tuple[str, ...]) -> None:
         key = str(Path(where).resolve()) if isinstance(where, Path) else where
         if key in trail:
-            raise RulesetError([Problem(f"include cycle: {' → '.join(trail + (key,))}", Location(str(where)))])
+            raise RulesetError([Problem(_("include 循环引用：{chain}").format(chain=" → ".join(trail + (key,))),
+                                        Location(str(where)))])
         if key in seen:
             return
         seen.add(key)
@@ -122,11 +127,16 @@ def load_sources(ref: str) -> list[Source]:
             visit(target, trail + (key,))
 
     visit(first, ())
-    main_kind = sources[0].ruleset.applies_to
+    main = sources[0].ruleset
     for source in sources[1:]:
-        if source.ruleset.applies_to not in ("any", main_kind):
-            raise RulesetError([Problem(f"included ruleset {source.ruleset.id} applies to {source.ruleset.applies_to}, "
-                                        f"not to {main_kind}", source.lines.find(("applies_to",)))])
+        if source.ruleset.applies_to not in ("any", main.applies_to):
+            raise RulesetError([Problem(_("所含规则 {id} 适用于 {kind} 记录，不适用于 {main}").format(
+                id=source.ruleset.id, kind=source.ruleset.applies_to, main=main.applies_to),
+                source.lines.find(("applies_to",)))])
+        if source.ruleset.kind != main.kind:
+            raise RulesetError([Problem(_("所含规则 {id} 是{kind}，不能并入{main} {main_id}").format(
+                id=source.ruleset.id, kind=KIND_NAMES[source.ruleset.kind], main=KIND_NAMES[main.kind],
+                main_id=main.id), source.lines.find(("kind",)))])
     return sources
 
 
@@ -146,15 +156,34 @@ def default_ruleset(kind: str) -> CompiledRuleset:
     return load_ruleset(DEFAULTS[kind])
 
 
-def pick_rulesets(refs: tuple[str, ...]):
-    """One ruleset per record kind: the ones given (sorted by applies_to), defaults for the rest."""
+def _by_record_kind(refs: tuple[str, ...], kind: str, option: str, defaults: dict[str, str]):
+    """One ruleset per record kind: the ones given (sorted by applies_to), defaults for the rest.
+
+    Every ruleset given must be of `kind` (scoring or review): a review ruleset given where a
+    scoring one is expected would replace the scores with nothing, so it is an error saying so."""
     chosen = {}
     for ref in refs:
         compiled = load_ruleset(ref)
-        kinds = ["department", "project"] if compiled.kind == "any" else [compiled.kind]
-        for kind in kinds:
-            chosen[kind] = compiled
-    for kind, ref in DEFAULTS.items():
-        if kind not in chosen:
-            chosen[kind] = load_ruleset(ref)
+        if compiled.ruleset.kind != kind:
+            other = "--review" if kind == "scoring" else "--ruleset"
+            raise RulesetError([Problem(_("规则 {id} 是{actual}，{option} 只接受{wanted}；请改用 {other} {ref}").format(
+                id=compiled.id, actual=KIND_NAMES[compiled.ruleset.kind], option=option, wanted=KIND_NAMES[kind],
+                other=other, ref=ref), Location(compiled.file))])
+        record_kinds = ["department", "project"] if compiled.kind == "any" else [compiled.kind]
+        for record_kind in record_kinds:
+            chosen[record_kind] = compiled
+    for record_kind, ref in defaults.items():
+        if record_kind not in chosen:
+            chosen[record_kind] = load_ruleset(ref)
     return chosen["department"], chosen["project"]
+
+
+def pick_rulesets(refs: tuple[str, ...]):
+    """The scoring rulesets (department, project): those given to --ruleset, defaults for the rest."""
+    return _by_record_kind(refs, "scoring", "--ruleset", DEFAULTS)
+
+
+def pick_review_rulesets(refs: tuple[str, ...]):
+    """The review rulesets (department, project) run beside the scoring ones: those given to
+    --review, the shipped 复核 rulesets for the rest."""
+    return _by_record_kind(refs, "review", "--review", REVIEW_DEFAULTS)

@@ -245,6 +245,9 @@ class Ruleset(Model):
     extends: str | None = Field(None, description="parent ruleset (id or path) whose parts this one overrides")
     title: str
     applies_to: Literal["project", "department", "any"]
+    kind: Literal["scoring", "review"] = Field(
+        "scoring", description="scoring: gives scores and grades (--ruleset); review: only flags, beside a "
+                               "scoring ruleset, never instead of it (--review)")
     version: str = "1"
     provenance: str = Field(description="where the rules come from")
     local_choices: list[str] = Field([], description="thresholds that are this ruleset's own choice")
