@@ -130,13 +130,13 @@ def test_the_layout_has_a_place_for_every_field_of_the_records():
     project = {f.path for f in L.PROJECT_HEAD + L.PROJECT_EXTRA} | {p for _, p in L.FUNDS_FIELDS}
     project |= {("narrative", k) for k in ("goals", "results", "problems", "improvements")} | {("indicators",)}
     assert _leaves(Project) == project
-    department = {f.path for f in L.DEPARTMENT_FIELDS} | {("id",), ("name",), ("vetoes",), ("indicators",),
+    department = {f.path for f in L.DEPARTMENT_FIELDS} | {("id",), ("name",), ("sector",), ("vetoes",), ("indicators",),
                                                           ("declared_counts",)}
     department |= {("narrative", k) for k in ("goals", "results", "problems", "improvements")}
     assert _leaves(Department) == department
     assert {c.field for c in L.INDICATOR_COLUMNS} == set(Indicator.model_fields)
     assert {c.field for c in L.VETO_COLUMNS} == set(VetoStatement.model_fields)
-    assert {f.path[1] for f in L.INFO_FIELDS if f.path[0] == "department"} == {"id", "name"}
+    assert {f.path[1] for f in L.INFO_FIELDS if f.path[0] == "department"} == {"id", "name", "sector"}
 
 
 # ---- template → fill → import → score → xlsx -------------------------------------------------

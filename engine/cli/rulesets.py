@@ -16,6 +16,7 @@ from jixiao.rulesets.diff import diff as semantic_diff, format_diff
 from jixiao.rulesets.schema import FILES, schema_text
 from jixiao.authoring.ruleset_tests import format_report, run_tests
 from jixiao.rulesets.view import flatten, short
+from jixiao.rulesets.conditions import include_ref
 from jixiao.rulesets.loader import load_ruleset, load_sources, shipped_ids
 
 def _refs(paths: tuple[str, ...]) -> list[str]:
@@ -47,7 +48,7 @@ def list_() -> None:
         except RulesetError as exc:
             rows.append([ident, "—", "—", "—", "—", f"invalid: {exc.problems[0]}", "—"])
             continue
-        rows.append([rs.id, rs.applies_to, rs.version, rs.extends or "", ", ".join(rs.include), rs.title, len(rs.tests)])
+        rows.append([rs.id, rs.applies_to, rs.version, rs.extends or "", ", ".join(include_ref(i)[0] for i in rs.include), rs.title, len(rs.tests)])
     click.echo(tabulate(rows, headers=["id", "applies to", "version", "extends", "includes", "title", "tests"],
                         disable_numparse=True))
 

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from jixiao.rulesets.compiler import CompiledRuleset, Source, compile_ruleset
 from jixiao.rulesets.compose import resolve
+from jixiao.rulesets.conditions import PARTS, both, condition_problems, guarded, include_ref
 from jixiao.core.errors import Location, Problem, RulesetError
 from jixiao.core.i18n import _
 from jixiao.rulesets.model import Ruleset
@@ -78,11 +79,19 @@ def _read_resolved(ref: Path | str, trail: tuple[str, ...] = ()):
         parent, parent_lines = _read_resolved(target, trail + (key,))
         if isinstance(parent, dict) and isinstance(target, Path) and isinstance(parent.get("include"), list):
             # the parent's includes stay relative to the parent's file
-            found = [(i, locate_quiet(i, target)) for i in parent["include"]]
-            parent["include"] = [str(t) if isinstance(t, Path) else i for i, t in found]
+            parent["include"] = [_relocated(entry, target) for entry in parent["include"]]
         return parent, parent_lines
 
     return resolve(data, lines, read_parent)
+
+
+def _relocated(entry, parent_file: Path):
+    """An include entry of a parent file, its path made to work from the child's file."""
+    ref = entry.get("ruleset") if isinstance(entry, dict) else entry
+    target = locate_quiet(ref, parent_file) if isinstance(ref, str) else None
+    if not isinstance(target, Path):
+        return entry
+    return dict(entry, ruleset=str(target)) if isinstance(entry, dict) else str(target)
 
 
 def locate_quiet(ref: str, relative_to: Path | None = None) -> Path | str | None:
@@ -104,12 +113,14 @@ def read_source(ref: Path | str) -> Source:
 
 
 def load_sources(ref: str) -> list[Source]:
-    """The ruleset and, after it, everything it includes (recursively, each once)."""
+    """The ruleset and, after it, everything it includes (recursively, each once), with every
+    `applies_when` checked and folded into the parts it guards (see `conditions`)."""
     first = locate(ref)
     sources: list[Source] = []
+    conditions: list[str | None] = []
     seen: set[str] = set()
 
-    def visit(where: Path | str, trail: tuple[str, ...]) -> None:
+    def visit(where: Path | str, trail: tuple[str, ...], condition: str | None) -> None:
         key = str(Path(where).resolve()) if isinstance(where, Path) else where
         if key in trail:
             raise RulesetError([Problem(_("include 循环引用：{chain}").format(chain=" → ".join(trail + (key,))),
@@ -118,15 +129,18 @@ def load_sources(ref: str) -> list[Source]:
             return
         seen.add(key)
         source = read_source(where)
+        own = both(condition, source.ruleset.applies_when)
         sources.append(source)
-        for i, included in enumerate(source.ruleset.include):
+        conditions.append(own)
+        for i, entry in enumerate(source.ruleset.include):
+            included, entry_condition = include_ref(entry)
             try:
                 target = locate(included, where if isinstance(where, Path) else None)
             except RulesetError as exc:
                 raise RulesetError([Problem(exc.problems[0].message, source.lines.find(("include", i)))]) from None
-            visit(target, trail + (key,))
+            visit(target, trail + (key,), both(own, entry_condition))
 
-    visit(first, ())
+    visit(first, (), None)
     main = sources[0].ruleset
     for source in sources[1:]:
         if source.ruleset.applies_to not in ("any", main.applies_to):
@@ -137,7 +151,13 @@ def load_sources(ref: str) -> list[Source]:
             raise RulesetError([Problem(_("所含规则 {id} 是{kind}，不能并入{main} {main_id}").format(
                 id=source.ruleset.id, kind=KIND_NAMES[source.ruleset.kind], main=KIND_NAMES[main.kind],
                 main_id=main.id), source.lines.find(("kind",)))])
-    return sources
+    if not any(conditions) and not any(i.applies_when for s in sources for p in PARTS for i in getattr(s.ruleset, p)):
+        return sources
+    problems = condition_problems(sources)
+    if problems:
+        raise RulesetError(problems)
+    compile_ruleset(sources)  # the parts as written: their own errors where they were written
+    return [guarded(source, condition) for source, condition in zip(sources, conditions)]
 
 
 @lru_cache(maxsize=64)

@@ -15,6 +15,9 @@ from jixiao.records.model import Amount, Case
 Expr = Annotated[str, Field(description="an expression in jixiao's expression language")]
 Text = Annotated[str, Field(description="a template: text with {name} or {name|pct} placeholders")]
 MissingMode = Literal["not_assessable", "zero", "rescale"]
+Condition = Annotated[str | None, Field(
+    None, description="the kind of unit this part applies to, e.g. sector == \"政法\": an expression over the "
+                      "record's fields; the part is left out where it is false or not stated")]
 
 
 class Model(BaseModel):
@@ -130,6 +133,7 @@ class IndicatorNode(Model):
     weight: Amount = Field(ge=0)
     method: Method | None = None
     children: list["IndicatorNode"] = []
+    applies_when: Condition
     missing: MissingMode | None = Field(None, description="what missing data does; inherits from the parent")
     source: str | None = Field(None, description="where this indicator and its threshold come from")
 
@@ -161,6 +165,7 @@ class Veto(Model):
     effect: VetoEffect
     reason: Text
     source: str | None = None
+    applies_when: Condition
 
 
 class Exemption(Model):
@@ -170,6 +175,7 @@ class Exemption(Model):
     score: bool = Field(False, description="whether the record is still scored")
     publish: bool = Field(False, description="whether its details may be published")
     reason: Text
+    applies_when: Condition
 
 
 class Check(Model):
@@ -178,6 +184,7 @@ class Check(Model):
     assert_: Expr = Field(alias="assert", description="must hold; unknown when its data is not stated")
     message: Text = Field(description="said when the check fails")
     severity: Literal["info", "warning", "error"] = "warning"
+    applies_when: Condition
 
 
 class Rollup(Model):
@@ -205,6 +212,7 @@ class Finding(Model):
     improvement: Text
     indicator: str | None = Field(None, description="the indicator whose lost points this finding explains")
     rollup: Rollup | None = None
+    applies_when: Condition
 
 
 class TestExpect(Model):
@@ -239,6 +247,14 @@ class RulesetTest(Model):
         return self
 
 
+class Include(Model):
+    """An included ruleset that applies only to some units (`include: [{ruleset: pingan-veto,
+    applies_when: sector == "政法"}]`)."""
+
+    ruleset: str = Field(description="id or path, as in a plain `include` entry")
+    applies_when: Condition
+
+
 class Ruleset(Model):
     schema_: str | None = Field(None, alias="$schema")
     id: str
@@ -251,7 +267,8 @@ class Ruleset(Model):
     version: str = "1"
     provenance: str = Field(description="where the rules come from")
     local_choices: list[str] = Field([], description="thresholds that are this ruleset's own choice")
-    include: list[str] = Field([], description="rulesets (by id or path) whose metrics, vetoes, … are added")
+    include: list[str | Include] = Field([], description="rulesets (by id or path) whose metrics, vetoes, … are added")
+    applies_when: Condition
     total: Amount = Decimal(100)
     rounding: Rounding = Rounding()
     grades: list[Grade] = [
