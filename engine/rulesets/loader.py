@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from jixiao.rulesets.compiler import CompiledRuleset, Source, compile_ruleset
+from jixiao.rulesets.compiler import CompiledRuleset, Source, _Compiler, compile_ruleset
 from jixiao.rulesets.compose import resolve
 from jixiao.rulesets.conditions import PARTS, both, condition_problems, guarded, include_ref
 from jixiao.core.errors import Location, Problem, RulesetError
@@ -151,6 +151,9 @@ def load_sources(ref: str) -> list[Source]:
             raise RulesetError([Problem(_("所含规则 {id} 是{kind}，不能并入{main} {main_id}").format(
                 id=source.ruleset.id, kind=KIND_NAMES[source.ruleset.kind], main=KIND_NAMES[main.kind],
                 main_id=main.id), source.lines.find(("kind",)))])
+    problems = _check_problems(sources)
+    if problems:
+        raise RulesetError(problems)
     if not any(conditions) and not any(i.applies_when for s in sources for p in PARTS for i in getattr(s.ruleset, p)):
         return sources
     problems = condition_problems(sources)
@@ -158,6 +161,17 @@ def load_sources(ref: str) -> list[Source]:
         raise RulesetError(problems)
     compile_ruleset(sources)  # the parts as written: their own errors where they were written
     return [guarded(source, condition) for source, condition in zip(sources, conditions)]
+
+
+def _check_problems(sources: list[Source]) -> list[Problem]:
+    """A check's `improvement` is a template over the record, checked as the compiler checks templates.
+    (`covered_by` may name a finding a derived ruleset removed: the check then stands on its own.)"""
+    checker = _Compiler(sources)
+    for source in sources:
+        for i, check in enumerate(source.ruleset.checks):
+            if check.improvement is not None:
+                checker.template(check.improvement, source.lines, ("checks", i, "improvement"))
+    return checker.problems
 
 
 @lru_cache(maxsize=64)

@@ -184,6 +184,10 @@ class Check(Model):
     assert_: Expr = Field(alias="assert", description="must hold; unknown when its data is not stated")
     message: Text = Field(description="said when the check fails")
     severity: Literal["info", "warning", "error"] = "warning"
+    improvement: Text | None = Field(None, description="what to do when it fails: the failed check is then a "
+                                                       "problem of the report (存在的问题) with this improvement")
+    covered_by: list[str] = Field([], description="findings that say the same when it fails (the check is then "
+                                                  "not written again as a problem)")
     applies_when: Condition
 
 
