@@ -8,17 +8,22 @@ name and the stated reason.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from jixiao.rulesets.compiler import CompiledRuleset
-from jixiao.core.decimals import exact, money, number, percent
+from jixiao.core.decimals import exact, money, number, percent, round_half_up, shown_as
+from jixiao.records.model import DIRECTION_SIGNS
+from jixiao.rulesets.model import BandsMethod, LadderMethod, RateMethod
+from jixiao.scoring.methods import band_text
 from jixiao.scoring.explain import reason_codes
 from jixiao.records.model import Case
 from jixiao.scoring.results import CaseResult, RecordResult
 from jixiao.outputs.publication import public_view
+from jixiao.outputs.render import score_text, scored_any
 from jixiao.outputs.report_forms import forms_annex
-from jixiao.outputs.report_model import Block, BulletList, Paragraph, Report, Section, Table  # noqa: F401 (re-exported: the contract)
+from jixiao.outputs.report_model import Block, BulletList, Paragraph, Report, Section, Table, chinese_number, item_number  # noqa: F401 (re-exported: the contract)
 from jixiao.scoring.rollup import RolledFinding, ranked, roll_up
 
 
@@ -49,10 +54,15 @@ def render_markdown(report: Report) -> str:
                 out.append("|" + "|".join("---" for _ in block.headers) + "|")
                 out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in block.rows]
                 out.append("")
-            else:
-                out += [f"{i}. {item}" for i, item in enumerate(block.items, 1)]
+            else:  # numbered one level below the heading; escaped so Markdown keeps the number as written
+                out += [_md_number(item_number(section.level, i)) + item for i, item in enumerate(block.items, 1)]
                 out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _md_number(number: str) -> str:
+    """"1." would start a Markdown list that renumbers itself: written "1\\." it stays as written."""
+    return number.replace(".", "\\. ") if number.endswith(".") else number
 
 
 def _cell(text: str) -> str:
@@ -112,43 +122,42 @@ class _Writer:
 
     # 一、基本情况 ---------------------------------------------------------------------------------
     def basics(self) -> Section:
+        """Only stated figures go into sentences; a figure not stated is left out of the sentence
+        (the table beside it says 未填报)."""
         d, year = self.case.department, self.case.case.year
         sentences = []
-        if d.staff.authorized is not None:
-            staff = f"{d.name}编制{d.staff.authorized}名"
-            staff += f"，实有人员{d.staff.actual}名" if d.staff.actual is not None else "（实有人数未填报）"
-            sentences.append(staff + "。")
-        budget = [f"{year}年度财政拨款支出年初预算数为{money(d.budget.initial)}万元"]
-        if d.budget.adjustment is not None:
-            budget.append(f"年中调整{money(d.budget.adjustment)}万元")
-        if d.budget.final is not None:
-            budget.append(f"调整后预算数为{money(d.budget.final)}万元")
-        if d.budget.appropriation_income is not None:
-            budget.append(f"一般公共预算财政拨款收入{money(d.budget.appropriation_income)}万元")
-        sentences.append("，".join(budget) + "。")
+        staff = _joined([_count("编制", d.staff.authorized, "名"), _count("实有人员", d.staff.actual, "名")])
+        if staff:
+            sentences.append(f"{d.name}{staff}。")
+        budget = _joined([_amount("年初预算数为", d.budget.initial), _amount("年中调整", d.budget.adjustment),
+                          _amount("调整后预算数为", d.budget.final),
+                          _amount("一般公共预算财政拨款收入", d.budget.appropriation_income)])
+        if budget:
+            sentences.append(f"{year}年度财政拨款支出{budget}。")
         sp = d.spending
+        basic_parts = _joined([_amount("人员经费", sp.personnel), _amount("公用经费", sp.public)], "、")
+        basic = _amount("基本支出", sp.basic)
+        if basic and basic_parts:
+            basic += f"（{basic_parts}）"
+        parts = _joined([basic, _amount("项目支出", sp.project)])
         if sp.total is not None:
-            sentences.append(f"全年支出合计{money(sp.total)}万元，其中基本支出{money(sp.basic)}万元（人员经费{money(sp.personnel)}万元、"
-                             f"公用经费{money(sp.public)}万元），项目支出{money(sp.project)}万元。")
+            sentences.append(f"全年支出合计{money(sp.total)}万元" + (f"，其中{parts}" if parts else "") + "。")
+        elif parts:
+            sentences.append(f"全年{parts}。")
         rows = [["年初预算数", money(d.budget.initial)], ["年中调整数", money(d.budget.adjustment)],
                 ["调整后预算数", money(d.budget.final)], ["财政拨款收入", money(d.budget.appropriation_income)],
                 ["支出合计", money(sp.total)], ["　基本支出", money(sp.basic)], ["　　人员经费", money(sp.personnel)],
                 ["　　公用经费", money(sp.public)], ["　项目支出", money(sp.project)], ["结转结余", money(d.carryover)]]
-        return Section(heading="一、部门（单位）基本情况", level=1, blocks=[
-            Paragraph(text="".join(sentences)), Table(headers=["项目", "金额（万元）"], rows=rows)])
+        blocks: list = [Paragraph(text="".join(sentences))] if sentences else []
+        return Section(heading="一、部门（单位）基本情况", level=1,
+                       blocks=blocks + [Table(headers=["项目", "金额（万元）"], rows=rows)])
 
     # 二、预算执行 ---------------------------------------------------------------------------------
     def execution(self) -> Section:
         blocks: list = []
         dept = self.result.department
         if dept is not None:
-            rate = dept.metrics.get("execution_rate")
-            basis = dept.metrics.get("budget_basis")
-            if isinstance(rate, Decimal):
-                blocks.append(Paragraph(text=f"部门支出合计{money(self.case.department.spending.total)}万元，预算数{money(basis)}万元，"
-                                             f"预算执行率{percent(rate)}。"))
-            else:
-                blocks.append(Paragraph(text="部门预算数或支出合计未填报，预算执行率无法计算。"))
+            blocks.append(Paragraph(text=self._department_rate(dept)))
         rows, withheld = [], []
         for project in self.case.projects:
             record = self.records.get(project.id)
@@ -164,54 +173,78 @@ class _Writer:
         if rows:
             blocks.append(Table(headers=["项目", "资金来源", "年初预算", "全年预算", "实际支出", "结余结转", "执行率"], rows=rows))
             listed = [p.actual for p in self.case.projects if self.shown(self.records.get(p.id))]
+            project_total = self.case.department.spending.project
             if withheld:
-                blocks.append(Paragraph(text=f"{'、'.join(withheld)}为涉密项目，不作公开评价，其支出计入项目支出合计"
-                                             f"{money(self.case.department.spending.project)}万元。"))
+                blocks.append(Paragraph(text=f"{'、'.join(withheld)}为涉密项目，不作公开评价，其支出计入部门项目支出。"))
             elif all(a is not None for a in listed):
                 total = sum(listed, Decimal(0))
-                blocks.append(Paragraph(text=f"所列{len(listed)}个项目实际支出合计{money(total)}万元，"
-                                             f"部门项目支出{money(self.case.department.spending.project)}万元。"))
+                text = f"所列{len(listed)}个项目实际支出合计{money(total)}万元"
+                text += f"，部门项目支出{money(project_total)}万元。" if project_total is not None else "。"
+                blocks.append(Paragraph(text=text))
         return Section(heading="二、预算执行情况", level=1, blocks=blocks)
+
+    def _department_rate(self, dept: RecordResult) -> str:
+        """The department's rate with its figures, or which of them the report does not state."""
+        d = self.case.department
+        rate, basis = dept.metrics.get("execution_rate"), dept.metrics.get("budget_basis")
+        label = _metric_label(self.rs.department, "budget_basis", "预算数")
+        if isinstance(rate, Decimal) and isinstance(basis, Decimal) and d.spending.total is not None:
+            return (f"部门支出合计{money(d.spending.total)}万元，{label}{money(basis)}万元，"
+                    f"预算执行率{_trimmed(percent(rate))}。")
+        missing = [name for name, value in (("支出合计", d.spending.total), (label, basis)) if value is None]
+        if missing:
+            return f"报告未填报部门{'、'.join(missing)}，预算执行率无法计算。"
+        return "按所用规则，部门预算执行率无法计算。"
 
     # 三、项目绩效 ---------------------------------------------------------------------------------
     def projects(self) -> list[Section]:
         out = [Section(heading="三、项目支出绩效情况", level=1, blocks=[
             Paragraph(text=f"本部门列出{len(self.case.projects)}个项目，逐项评价如下。")])]
-        numerals = "一二三四五六七八九十"
-        for i, project in enumerate(self.case.projects):
+        for i, project in enumerate(self.case.projects, 1):
             record = self.records.get(project.id)
             if record is None:
                 continue
-            heading = f"（{numerals[i] if i < len(numerals) else i + 1}）{project.name}"
+            heading = f"（{chinese_number(i)}）{project.name}"
             if not self.shown(record) or record.status == "exempt":
                 reason = "；".join(e.reason for e in record.exemptions) or "不作公开评价"
                 out.append(Section(heading=heading, level=2, blocks=[Paragraph(text=reason)]))
                 continue
             blocks: list = [Paragraph(text=self._verdict(record))]
-            items = self._reasons(record, self.rs.project)
+            items = self._reasons(record, self.rs.project, project)
             if items:
                 blocks.append(BulletList(items=items))
             out.append(Section(heading=heading, level=2, blocks=blocks))
         return out
 
     def _verdict(self, record: RecordResult) -> str:
+        full = f"满分{number(record.max_score, 0)}分"
         if record.status == "not_assessable":
             blocked = [s.name for s in record.indicators if s.status in ("not_assessable", "rejected")]
-            return (f"{'、'.join(blocked)}信息不足，无法评定等级；可评价部分得{number(record.score)}分"
-                    f"（满分{number(record.max_score, 0)}分）。") if record.score is not None else "信息不足，无法评定等级。"
-        text = f"得分{number(record.score)}分（满分{number(record.max_score, 0)}分），等级{record.grade}。"
+            if scored_any(record) and record.score is not None:
+                return f"{'、'.join(blocked)}信息不足，无法评定等级；可评价部分得{number(record.score)}分（{full}，非总分）。"
+            return f"{'、'.join(blocked)}信息不足，无法评分，也无法评定等级。"
+        text = f"得分{number(record.score)}分（{full}），等级为“{record.grade}”。"
         if record.vetoes:
-            text += "；".join(v.reason for v in record.vetoes) + "。"
+            text += "".join(_sentence(v.reason) for v in record.vetoes)
         return text
 
-    def _reasons(self, record: RecordResult, compiled: CompiledRuleset | None) -> list[str]:
+    def _reasons(self, record: RecordResult, compiled: CompiledRuleset | None, source) -> list[str]:
+        """Where points were lost (扣分), each with its figures and units, then what could not be assessed."""
         items = []
         if compiled is not None:
+            leaves = {leaf.node.id: leaf for leaf in compiled.leaves()}
+            scores = {s.id: s for s in record.indicators}
             for code in reason_codes(compiled, record):
-                items.append(f"{code.name}失{number(code.points_lost)}分：{code.value}，{code.threshold}。")
+                score, leaf = scores[code.indicator], leaves[code.indicator]
+                if score.items:
+                    rows = [_item_loss(item, source, compiled.ruleset.rounding.places) for item in score.items]
+                    detail = "；".join(r for r in rows if r) or _trimmed(score.detail)
+                else:
+                    detail = f"{_trimmed(code.value)}，{_standard(leaf)}"
+                items.append(f"{code.name}扣{number(code.points_lost)}分：{detail}。")
         for score in record.indicators:
             if score.status in ("not_assessable", "rejected"):
-                items.append(f"{score.name}无法评价：{score.detail}。")
+                items.append(f"{score.name}无法评价：{_trimmed(score.detail)}。")
         return items
 
     # 四、五、问题与措施 -----------------------------------------------------------------------------
@@ -236,15 +269,86 @@ class _Writer:
             if not self.shown(record):
                 rows.append([label, "—", "—", WITHHELD])
                 continue
-            score = number(record.score) if record.score is not None else "—"
-            if record.status == "not_assessable" and record.score is not None:
-                score = f"（可评价部分{score}）"
-            rows.append([label, score, record.grade or "—", STATUS[record.status]])
+            rows.append([label, score_text(record, out_of=False), record.grade or "—", STATUS[record.status]])
         blocks: list = [Table(headers=["评价对象", "得分", "等级", "状态"], rows=rows)]
         dept = self.result.department
         if dept is not None:
             blocks.insert(0, Paragraph(text=f"部门整体：{self._verdict(dept)}"))
-            reasons = self._reasons(dept, self.rs.department)
+            reasons = self._reasons(dept, self.rs.department, self.case.department)
             if reasons:
                 blocks.insert(1, BulletList(items=reasons))
         return Section(heading="六、自评得分及等级", level=1, blocks=blocks)
+
+
+# ---- wording helpers: figures with their units, and nothing not stated inside a sentence ------------
+
+def _amount(label: str, value: Decimal | None) -> str | None:
+    return None if value is None else f"{label}{money(value)}万元"
+
+
+def _count(label: str, value: int | None, unit: str) -> str | None:
+    return None if value is None else f"{label}{value}{unit}"
+
+
+def _joined(parts: list[str | None], sep: str = "，") -> str:
+    return sep.join(p for p in parts if p)
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith(("。", "！", "？")) else text + "。"
+
+
+def _trimmed(text: str) -> str:
+    """Whole percentages without ".00": a standard of 100% is written "100%", not "100.00%"."""
+    return re.sub(r"(\d)\.00%", r"\1%", text)
+
+
+def _points(value: Decimal) -> str:
+    """Points of a rule as a bureau writes them: 2, 0.5, 0.8 (not 2.00)."""
+    return number(value, 0) if value == value.to_integral_value() else _stated(value)
+
+
+def _metric_label(compiled: CompiledRuleset | None, name: str, default: str) -> str:
+    metric = next((m for m in compiled.metrics if m.name == name), None) if compiled else None
+    return metric.label if metric is not None else default
+
+
+def _standard(leaf) -> str:
+    """What full marks need, in the words of a finance bureau's table."""
+    method, label = leaf.node.method, leaf.value_label
+    show = lambda v: _trimmed(shown_as(leaf.value_format)(v))  # noqa: E731
+    if isinstance(method, RateMethod):
+        cap = f"，最高按{_trimmed(percent(method.cap))}计" if method.cap is not None else ""
+        return f"按{label}×分值{_points(leaf.node.weight)}分计分{cap}"
+    if isinstance(method, LadderMethod):
+        side = {"below": "每低于", "above": "每超过", "both": "每偏离"}[method.direction]
+        return f"以{show(method.standard)}为标准，{side}{show(method.step)}扣{_points(method.deduct)}分"
+    if isinstance(method, BandsMethod):
+        full = next((b for b in method.bands if b.points == leaf.node.weight), None)
+        return f"{label}{band_text(full, show)}得满分" if full is not None else "按区间给分"
+    return "未达到得分条件"
+
+
+def _item_loss(item, source, places: int) -> str | None:
+    """One indicator row below its share: "农村户厕改造数实际完成480户（年度指标值≥800户），扣5.62分"."""
+    if item.score is None or item.weight is None:
+        return None
+    lost = round_half_up(item.weight, places) - item.score
+    if lost <= 0:
+        return None
+    unit = next((i.unit or "" for i in (source.indicators or []) if i.name == item.name and i.level1 == item.level1), "")
+    if item.kind == "qualitative":  # words: quoted after a colon, never run into the sentence
+        actual = f"：{_stated(item.actual)}" if item.actual is not None else "：实际完成情况未填报"
+        target = f"（年度指标值：{_stated(item.target)}）" if item.target is not None else ""
+    else:
+        actual = f"实际完成{_stated(item.actual)}{unit}" if item.actual is not None else "实际完成值未填报"
+        sign = DIRECTION_SIGNS.get(item.direction or "", "")
+        target = f"（年度指标值{sign}{_stated(item.target)}{unit}）" if item.target is not None else ""
+    return f"{item.name}{actual}{target}，扣{number(lost)}分"
+
+
+def _stated(value) -> str:
+    """A stated indicator value as the report states it (1200 stays 1200, 97.5 stays 97.5)."""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
+    return str(value)
