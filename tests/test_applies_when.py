@@ -35,7 +35,9 @@ def test_a_unit_outside_zhengfa_is_not_told_to_state_veto_items(sector, engine_n
 
 
 def test_a_zhengfa_unit_is_judged_by_the_veto_set(engine_name):
-    silent = dept_result(department(sector="政法"), engine_name)
+    unstated = dept_result(department(sector="政法"), engine_name)  # not stated: cannot be checked
+    assert {c.id: c.ok for c in unstated.checks}["veto_items_stated"] is None
+    silent = dept_result(department(sector="政法", vetoes=[]), engine_name)  # stated as none
     assert {c.id: c.ok for c in silent.checks}["veto_items_stated"] is False
     occurred = dept_result(department(sector="政法", vetoes=[{"item": "暴力恐怖案事件", "code": "terrorism",
                                                               "occurred": True}]), engine_name)

@@ -19,14 +19,14 @@ from openpyxl import load_workbook
 from pydantic import BaseModel
 
 from conftest import SAMPLE, SEED
-from jixiao import load_case
+from jixiao import evaluate_record, load_case, load_ruleset
 from jixiao.cli.main import main
 from jixiao.core.errors import CaseError
 from jixiao.forms import import_workbooks, write_template
 from jixiao.forms import layout as L
 from jixiao.forms.case_yaml import case_to_yaml
 from jixiao.forms.reader import _decimal
-from jixiao.records.model import Department, Indicator, Project, VetoStatement
+from jixiao.records.model import Department, DepartmentBudget, Income, Indicator, Project, Spending, VetoStatement
 
 
 def row_of(ws, label: str) -> int:
@@ -127,11 +127,17 @@ def _leaves(model: type[BaseModel], prefix: tuple = ()) -> set[tuple]:
 def test_the_layout_has_a_place_for_every_field_of_the_records():
     """A field added to the records without a place on the form would silently fall out of the
     round trip; this names it instead."""
-    project = {f.path for f in L.PROJECT_HEAD + L.PROJECT_EXTRA} | {p for _, p in L.FUNDS_FIELDS}
+    project = {f.path for f in L.PROJECT_HEAD + L.PROJECT_EXTRA} | {p for _, p, _ in L.FUNDS_FIELDS}
     project |= {("narrative", k) for k in ("goals", "results", "problems", "improvements")} | {("indicators",)}
+    # the 其中 rows under 年度资金总额 are the funding lines; the rate's step is computed, never filled
+    project |= {("funding",), ("stated", "execution_rate_step")}
     assert _leaves(Project) == project
     department = {f.path for f in L.DEPARTMENT_FIELDS} | {("id",), ("name",), ("sector",), ("vetoes",), ("indicators",),
-                                                          ("declared_counts",)}
+                                                          ("declared_counts",), ("spending", "public_lines"),
+                                                          ("stated", "execution_rate_step")}
+    department |= {("previous_year", group, name) for group, model in (("budget", DepartmentBudget),
+                                                                       ("income", Income), ("spending", Spending))
+                   for name in model.model_fields} - {f.path for f in L.DEPARTMENT_FIELDS}
     department |= {("narrative", k) for k in ("goals", "results", "problems", "improvements")}
     assert _leaves(Department) == department
     assert {c.field for c in L.INDICATOR_COLUMNS} == set(Indicator.model_fields)
@@ -239,14 +245,14 @@ def test_every_unreadable_cell_is_reported_with_sheet_and_cell(tmp_path):
     with pytest.raises(CaseError) as caught:
         import_workbooks([book])
     messages = [str(p) for p in caught.value.problems]
-    assert f'{book}:项目A!E{total}: "完成" is not a number' in messages
-    assert any(m.startswith(f"{book}:项目A!C{secret}: \"可能\" is not a 是/否 value") for m in messages)
-    assert any(m.startswith(f"{book}:项目A!K{direction}: \"大于\" is not a 指标方向") for m in messages)
-    assert f'{book}:项目清单!I3: "n/a" is not a number' in messages
+    assert f'{book}:项目A!E{total}: “完成”不是数值' in messages
+    assert f"{book}:项目A!C{secret}: “可能”不是是/否（可选：是、否）" in messages
+    assert any(m.startswith(f"{book}:项目A!K{direction}: “大于”不是指标方向") for m in messages)
+    assert f'{book}:项目清单!I3: “n/a”不是数值' in messages
 
     result = CliRunner().invoke(main, ["import", str(book), "-o", str(tmp_path / "out.yaml")])
     assert result.exit_code == 2
-    assert f'项目A!E{total}: "完成" is not a number' in result.output
+    assert f'项目A!E{total}: “完成”不是数值' in result.output
     assert not (tmp_path / "out.yaml").exists()
 
 
@@ -262,15 +268,22 @@ def test_missing_required_field_points_at_its_cell(tmp_path):
         f"{book}:项目A!C{name_row}: project xueliang, field projects.name: required field is missing"]
 
 
-def test_funds_parts_must_add_up_to_the_total(tmp_path):
+def test_funds_parts_are_kept_as_funding_lines_and_checked_by_the_ruleset(tmp_path, engine_name):
+    """The 其中 rows are the report's funding lines, kept as stated (a real report's parts need not
+    add up); the project ruleset's funding_adds_up check says so. Filled: 本年财政拨款 67 / 67 / 56.18,
+    then 其他资金 1 in 全年执行数 only → executed 56.18 + 1 = 57.18 against the total 56.18."""
     book = tmp_path / "form.xlsx"
     write_template(book, "project")
     total = row_of(load_workbook(book)["项目1"], "年度资金总额")
     fill_project_workbook(book, bad={f"项目A!E{total + 3}": 1})  # 其他资金 1 more than the total
-    with pytest.raises(CaseError) as caught:
-        import_workbooks([book])
-    assert [str(p) for p in caught.value.problems] == [
-        f"{book}:项目A!E{total}: the 其中 rows add up to 57.18, not to 年度资金总额 56.18"]
+    case = import_workbooks([book])
+    assert [(f.name, f.initial, f.budget, f.actual) for f in case.projects[0].funding] == [
+        ("本年财政拨款", D(67), D(67), D("56.18")), ("其他资金", None, None, D(1))]
+    result = evaluate_record(load_ruleset("mof-project-selfeval"), case.projects[0], case, engine=engine_name)
+    check = next(c for c in result.checks if c.id == "funding_adds_up")
+    # budgets: 67 + (其他资金 not stated) → unknown; executed 57.18 ≠ 56.18 → the check fails
+    assert check.ok is False
+    assert "执行数之和未填报" not in check.message and "与年度资金总额（全年预算67.00万元、全年执行数56.18万元）不一致" in check.message
 
 
 def test_cells_read_as_the_decimals_they_show():
@@ -279,7 +292,7 @@ def test_cells_read_as_the_decimals_they_show():
     assert str(_decimal(0.1 + 0.2, "0.00")) == "0.30"  # Excel's 15 significant digits, then the format
     assert str(_decimal(1.23456, "0.00")) == "1.23456"  # more decimals than shown: kept, never rounded
     assert str(_decimal("1,234.50", "@")) == "1234.50"
-    with pytest.raises(Exception, match="percentage cell"):
+    with pytest.raises(Exception, match="百分比格式"):
         _decimal(0.95, "0%")
 
 

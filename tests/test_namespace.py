@@ -26,4 +26,4 @@ def test_partial_namespace_gives_the_full_namespace_results(ruleset_id):
 
 def test_reads_lists_the_fields_expressions_templates_and_methods_use():
     assert load_ruleset("mof-project-selfeval").reads == {"actual", "budget", "carryover", "confidential",
-                                                          "indicators", "name"}
+                                                          "funding", "indicators", "name", "stated"}

@@ -76,7 +76,7 @@ RATE = st.one_of(st.sampled_from([D("0.9"), D("1"), D("0.89995"), D("0.90005"), 
 
 @st.composite
 def indicator(draw, levels=("产出", "效益", "满意度")) -> dict:
-    row = {"level1": draw(st.sampled_from(levels + ("其他",))), "name": draw(st.sampled_from(["甲", "乙", "丙", "丁"])),
+    row = {"level1": draw(st.sampled_from(levels + ("成本",))), "name": draw(st.sampled_from(["甲", "乙", "丙", "丁"])),
            "weight": draw(st.one_of(st.none(), st.sampled_from([D(0), D(5), D(10), D(15), D("12.5")])))}
     if draw(st.booleans()):
         row["kind"] = "qualitative"

@@ -50,12 +50,12 @@ def test_pick_functions_check_the_kind():
 
 
 def test_review_is_beside_scoring_in_the_report():
-    # the seed's department keeps its scoring result (partial 19.82, see department-overall's tests)
+    # the seed's department keeps its scoring result (partial 5.00, see department-overall's tests)
     # while the review's flags go to the closing section
     result = run("report", str(SEED), "--review", "review-fuhe", "--engine", "native")
     assert result.exit_code == 0, result.output
     assert "等级None" not in result.output
-    assert "可评价部分19.82" in result.output
+    assert "可评价部分5.00" in result.output
     assert "## 附：复核提示" in result.output and "“街道”" in result.output
     quiet = run("report", str(SEED), "--no-review", "--engine", "native")
     assert quiet.exit_code == 0 and "附：复核提示" not in quiet.output

@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from jixiao.records.cases import case_from_data
 from jixiao.core.decimals import exact
 from jixiao.core.errors import CaseError, Location, Problem
+from jixiao.core.i18n import _
 from jixiao.records.model import Case
 from jixiao.core.yamlsource import LineMap
 from jixiao.forms import layout as L
@@ -63,11 +64,11 @@ def _shown_places(number_format: str) -> int | None:
 
 def _decimal(value: Any, number_format: str) -> Decimal:
     if isinstance(value, bool):
-        raise Unreadable(f"{'TRUE' if value else 'FALSE'} is not a number")
+        raise Unreadable(_("{value}不是数值").format(value="TRUE" if value else "FALSE"))
     if isinstance(value, (datetime.date, datetime.time, datetime.timedelta)):
-        raise Unreadable(f"{value} is a date or time, not a number (format the cell as a number)")
+        raise Unreadable(_("{value}是日期或时间，不是数值（请将单元格设为数值格式）").format(value=value))
     if "%" in (number_format or ""):
-        raise Unreadable(f"{value!r} is in a percentage cell; enter the number shown (95 for 95%) in a plain number cell")
+        raise Unreadable(_("{value}在百分比格式的单元格中：请在常规数值单元格中填写所显示的数（95%填95）").format(value=value))
     if isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, float):
@@ -77,9 +78,9 @@ def _decimal(value: Any, number_format: str) -> Decimal:
         try:
             number = Decimal(text)
         except InvalidOperation:
-            raise Unreadable(f'"{value}" is not a number') from None
+            raise Unreadable(_("“{value}”不是数值").format(value=value)) from None
         if not number.is_finite():
-            raise Unreadable(f'"{value}" is not a number')
+            raise Unreadable(_("“{value}”不是数值").format(value=value))
         return number  # typed as text: its own decimals
     places = _shown_places(number_format)
     if places is not None and -number.as_tuple().exponent <= places:
@@ -93,14 +94,33 @@ def _text(value: Any, number_format: str) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, (datetime.date, datetime.time)):
-        raise Unreadable(f"{value} is a date; enter it as text")
+        raise Unreadable(_("{value}是日期：请按文本填写").format(value=value))
     return format(_decimal(value, number_format), "f")
+
+
+def _rate(value: Any, number_format: str) -> Decimal:
+    """A rate as the report prints it: 96.12, "96.12%", or a percentage cell showing 96.12%."""
+    if isinstance(value, str) and value.strip().endswith(("%", "％")):
+        return _decimal(value.strip()[:-1], "@")
+    if "%" in (number_format or "") and isinstance(value, (int, float)) and not isinstance(value, bool):
+        places = _shown_places(number_format.replace("%", "")) or 0
+        return (Decimal(format(value, ".15g")) * 100).quantize(Decimal(1).scaleb(-places))
+    return _decimal(value, number_format)
+
+
+def _text_list(value: Any, number_format: str) -> list[str]:
+    """甲、乙 (or 甲，乙 / 甲;乙) → [甲, 乙]; （无） alone → [] (stated as none)."""
+    text = _text(value, number_format).strip()
+    if text == L.STATED_NONE:
+        return []
+    return [part.strip() for part in re.split(r"[、，,；;\n]", text) if part.strip()]
 
 
 def _choice(value: Any, choices: dict[str, Any], what: str) -> Any:
     text = str(value).strip()
     if text not in choices:
-        raise Unreadable(f'"{value}" is not a {what} (one of {", ".join(dict.fromkeys(k for k in choices))})')
+        raise Unreadable(_("“{value}”不是{what}（可选：{options}）").format(
+            value=value, what=what, options="、".join(dict.fromkeys(k for k in choices))))
     return choices[text]
 
 
@@ -109,18 +129,21 @@ _READERS: dict[str, Callable[[Any, str], Any]] = {
     "money": _decimal,
     "int": lambda v, f: _integer(v, f),
     "number_or_text": lambda v, f: v if isinstance(v, str) else _decimal(v, f),
-    "bool": lambda v, f: _choice(v, {L.YES: True, L.NO: False}, "是/否 value"),
-    "occurred": lambda v, f: _choice(v, {L.YES: True, L.NO: False, L.UNSTATED: None}, "是/否/未说明 value"),
-    "source": lambda v, f: _choice(v, {s: s for s in L.SOURCES}, "资金来源"),
-    "direction": lambda v, f: _choice(v, {**L.DIRECTIONS, **L.DIRECTION_ALIASES}, "指标方向"),
-    "indicator_kind": lambda v, f: _choice(v, {**L.KINDS, **{k: k for k in L.KINDS.values()}}, "指标类型 (定量/定性)"),
+    "bool": lambda v, f: _choice(v, {L.YES: True, L.NO: False}, _("是/否")),
+    "occurred": lambda v, f: _choice(v, {L.YES: True, L.NO: False, L.UNSTATED: None}, _("是/否/未说明")),
+    "source": _text,  # one of the five values, or the report's own words
+    "direction": lambda v, f: _choice(v, {**L.DIRECTIONS, **L.DIRECTION_ALIASES}, _("指标方向")),
+    "indicator_kind": lambda v, f: _choice(v, {**L.KINDS, **{k: k for k in L.KINDS.values()}}, _("指标类型（定量/定性）")),
+    "completion": lambda v, f: _choice(v, {c: c for c in L.COMPLETIONS}, _("完成情况")),
+    "rate": _rate,
+    "text_list": _text_list,
 }
 
 
 def _integer(value: Any, number_format: str) -> int:
     number = _decimal(value, number_format)
     if number != number.to_integral_value():
-        raise Unreadable(f"{value!r} is not a whole number")
+        raise Unreadable(_("{value}不是整数").format(value=value))
     return int(number)
 
 
@@ -134,6 +157,12 @@ class SheetReader:
             label = _label(ws.cell(row, 1).value)
             if label and label not in self.anchors:
                 self.anchors[label] = row
+        # every cell a merged range covers, but its top-left one, whose value the range shows
+        self.merged: dict[str, str] = {}
+        for cells in ws.merged_cells.ranges:
+            for row, col in cells.cells:
+                if (row, col) != (cells.min_row, cells.min_col):
+                    self.merged[ws.cell(row, col).coordinate] = cells.coord
 
     def where(self, ref: str) -> CellLocation:
         return CellLocation(self.book.file, sheet=self.ws.title, cell=ref)
@@ -141,6 +170,11 @@ class SheetReader:
     def read(self, ref: str, kind: str, out: dict, path: tuple, lines: CellMap, prefix: tuple = ()) -> None:
         """Read cell `ref` as `kind` into `out` at `path` (skipped when empty)."""
         lines.put(prefix + path, self.where(ref))
+        if ref in self.merged:
+            self.book.problems.append(Problem(
+                _("单元格{ref}与其他单元格合并（{range}），其值无法单独读取：请取消合并，分别填写各栏").format(
+                    ref=ref, range=self.merged[ref]), self.where(ref)))
+            return
         value = self.book.value(self.ws, ref)
         if value is None:
             return
@@ -157,20 +191,39 @@ class SheetReader:
     def row_of(self, label: str, required: bool = True) -> int | None:
         row = self.anchors.get(label)
         if row is None and required:
-            self.book.problems.append(Problem(f"no row labelled “{label}” in column A", self.where("A1")))
+            self.book.problems.append(Problem(_("A列没有“{label}”这一行").format(label=label), self.where("A1")))
         return row
+
+    def columns(self, header_row: int, headers: list[str]) -> dict[str, str]:
+        """Each header label's column letter in `header_row`; a missing or repeated label is a problem."""
+        found: dict[str, str] = {}
+        for c in range(1, self.ws.max_column + 1):
+            label = _label(self.ws.cell(header_row, c).value)
+            if label in headers:
+                if label in found:
+                    self.book.problems.append(Problem(_("表头“{label}”出现两次").format(label=label),
+                                                      self.where(f"{self.ws.cell(header_row, c).column_letter}{header_row}")))
+                found.setdefault(label, self.ws.cell(header_row, c).column_letter)
+        for label in headers:
+            if label not in found:
+                self.book.problems.append(Problem(_("表头缺少“{label}”列").format(label=label), self.where(f"A{header_row}")))
+        return found
+
+    def stated_none(self, row: int) -> bool:
+        """The block's first row says “（无）”: the report states it has none."""
+        return _label(self.book.value(self.ws, f"A{row}")) == L.STATED_NONE
+
+    def listed(self, header_row: int, columns: list[L.Column], lines: CellMap, prefix: tuple) -> list[dict] | None:
+        """A table's rows; None (not stated) when it has none, [] when its first row says （无）."""
+        if self.stated_none(header_row + 1):
+            return []
+        return self.table(header_row, columns, lines, prefix) or None
 
     def table(self, header_row: int, columns: list[L.Column], lines: CellMap, prefix: tuple,
               offset: int = 0) -> list[dict]:
         """Rows under a header row until the next labelled block; blank rows are skipped."""
-        found = {_label(self.ws.cell(header_row, c).value): c for c in range(1, self.ws.max_column + 1)}
-        letters = {}
-        for column in columns:
-            if column.header not in found:
-                self.book.problems.append(Problem(f"the table has no column “{column.header}”",
-                                                  self.where(f"A{header_row}")))
-            else:
-                letters[column.field] = self.ws.cell(header_row, found[column.header]).column_letter
+        found = self.columns(header_row, [c.header for c in columns])
+        letters = {column.field: found[column.header] for column in columns if column.header in found}
         rows: list[dict] = []
         for row in range(header_row + 1, self.ws.max_row + 1):
             if _label(self.ws.cell(row, 1).value) in L.ANCHORS:
@@ -187,12 +240,15 @@ class SheetReader:
             rows.append(values)
         return rows
 
-    def texts(self, label: str) -> list[str]:
-        """The non-empty rows of column A under an anchor, until the next anchor."""
+    def texts(self, label: str) -> list[str] | None:
+        """The non-empty rows of column A under an anchor, until the next anchor; None when there
+        are none (not stated), [] when the first says （无）."""
         start = self.row_of(label, required=False)
         items: list[str] = []
         if start is None:
-            return items
+            return None
+        if self.stated_none(start + 1):
+            return []
         for row in range(start + 1, self.ws.max_row + 1):
             if _label(self.ws.cell(row, 1).value) in L.ANCHORS:
                 break
@@ -202,7 +258,7 @@ class SheetReader:
                     items.append(_text(value, self.ws[f"A{row}"].number_format))
                 except Unreadable as exc:
                     self.book.problems.append(Problem(str(exc), self.where(f"A{row}")))
-        return items
+        return items or None
 
 
 def _label(value: Any) -> str | None:
@@ -227,8 +283,8 @@ class BookReader:
                 self._cached = load_workbook(self.path, data_only=True)
             value = self._cached[ws.title][ref].value
             if value is None:
-                self.problems.append(Problem("a formula without a saved value: open and save the file in Excel, "
-                                             "or enter the number", CellLocation(self.file, sheet=ws.title, cell=ref)))
+                self.problems.append(Problem(_("公式没有保存的计算结果：请在Excel中打开并保存本文件，或直接填写数值"),
+                                             CellLocation(self.file, sheet=ws.title, cell=ref)))
                 return None
         if isinstance(value, str):
             return value.strip() or None
@@ -243,38 +299,41 @@ def _project_form(sheet: SheetReader, lines: CellMap, index: int) -> dict:
         row = sheet.row_of(field.label)
         if row:
             sheet.read(f"C{row}", field.kind, project, field.path, lines, prefix)
-    total = sheet.row_of(L.FUNDS_TOTAL)
-    if total:
-        for col, path in L.FUNDS_FIELDS:
-            sheet.read(f"{col}{total}", "money", project, path, lines, prefix)
-        _check_parts(sheet, total, project)
+    anchor, total = sheet.row_of(L.FUNDS_ANCHOR), sheet.row_of(L.FUNDS_TOTAL)
+    if anchor and total:
+        letters = sheet.columns(anchor, [label for label, _path, _kind in L.FUNDS_FIELDS])
+        for label, path, kind in L.FUNDS_FIELDS:
+            if label in letters:
+                sheet.read(f"{letters[label]}{total}", kind, project, path, lines, prefix)
+        funding = _funding_lines(sheet, total, letters, lines, prefix + ("funding",))
+        if funding:
+            project["funding"] = funding
     _narrative(sheet, project, lines, prefix)
     header = sheet.row_of(L.INDICATORS_ANCHOR)
     if header:
-        project["indicators"] = sheet.table(header + 1, L.INDICATOR_COLUMNS, lines, prefix + ("indicators",))
+        indicators = sheet.listed(header + 1, L.INDICATOR_COLUMNS, lines, prefix + ("indicators",))
+        if indicators is not None:
+            project["indicators"] = indicators
     return project
 
 
-def _check_parts(sheet: SheetReader, total: int, project: dict) -> None:
-    """其中 rows are not kept apart (the case has no field for them), so they must add up to the
-    年度资金总额 row; a part without a total is not summed silently."""
-    for col, path in L.FUNDS_FIELDS:
-        parts: dict = {}
-        for r in range(total + 1, total + 1 + len(L.FUNDS_PARTS)):
-            sheet.read(f"{col}{r}", "money", parts, (str(r),), CellMap(sheet.book.file))
-        if not parts:
-            continue
-        stated = project
-        for part in path:
-            stated = stated.get(part) if isinstance(stated, dict) else None
-        added = sum(parts.values(), Decimal(0))
-        if stated is None:
-            sheet.book.problems.append(Problem(
-                f"{L.FUNDS_TOTAL} is empty but its 其中 rows are filled (they add up to {added}); enter the total",
-                sheet.where(f"{col}{total}")))
-        elif added != stated:
-            sheet.book.problems.append(Problem(
-                f"the 其中 rows add up to {added}, not to {L.FUNDS_TOTAL} {stated}", sheet.where(f"{col}{total}")))
+def _funding_lines(sheet: SheetReader, total: int, letters: dict[str, str], lines: CellMap,
+                   prefix: tuple) -> list[dict]:
+    """The 其中 rows under 年度资金总额, each a funding line named by its label; rows left empty
+    are not stated. They are kept as stated: whether they add up is the ruleset's check."""
+    stop = {f.label for f in L.PROJECT_EXTRA} | L.ANCHORS
+    found: list[dict] = []
+    row = total + 1
+    while (label := _label(sheet.ws.cell(row, 1).value)) and label not in stop:
+        line: dict = {}
+        for header, key in L.LINE_FIELDS.items():
+            if header in letters:
+                sheet.read(f"{letters[header]}{row}", "money", line, (key,), lines, prefix + (len(found),))
+        if line:
+            line["name"] = label.removeprefix(L.PART_PREFIX)
+            found.append(line)
+        row += 1
+    return found
 
 
 def _narrative(sheet: SheetReader, record: dict, lines: CellMap, prefix: tuple) -> None:
@@ -284,7 +343,7 @@ def _narrative(sheet: SheetReader, record: dict, lines: CellMap, prefix: tuple) 
         sheet.read(f"F{goals + 1}", "text", record, ("narrative", "results"), lines, prefix)
     for label, key in ((L.PROBLEMS_ANCHOR, "problems"), (L.IMPROVEMENTS_ANCHOR, "improvements")):
         items = sheet.texts(label)
-        if items:
+        if items is not None:
             record.setdefault("narrative", {})[key] = items
 
 
@@ -296,22 +355,31 @@ def _department_form(sheet: SheetReader, lines: CellMap) -> dict:
         if row:
             sheet.read(f"C{row}", field.kind, department, field.path, lines, prefix)
     _narrative(sheet, department, lines, prefix)
-    vetoes = sheet.row_of(L.VETOES_ANCHOR, required=False)
-    if vetoes:
-        department["vetoes"] = sheet.table(vetoes + 1, L.VETO_COLUMNS, lines, prefix + ("vetoes",))
+    for anchor, columns, path in ((L.VETOES_ANCHOR, L.VETO_COLUMNS, ("vetoes",)),
+                                  (L.PUBLIC_LINES_ANCHOR, L.LINE_COLUMNS, ("spending", "public_lines")),
+                                  (L.INDICATORS_ANCHOR, L.INDICATOR_COLUMNS, ("indicators",))):
+        row = sheet.row_of(anchor, required=anchor == L.INDICATORS_ANCHOR)
+        rows = sheet.listed(row + 1, columns, lines, prefix + path) if row else None
+        if rows is not None:
+            target = department
+            for part in path[:-1]:
+                target = target.setdefault(part, {})
+            target[path[-1]] = rows
     counts = sheet.row_of(L.COUNTS_ANCHOR, required=False)
     if counts:
         rows = sheet.table(counts + 1, L.COUNT_COLUMNS, lines, prefix + ("declared_counts",))
-        department["declared_counts"] = {}
+        declared: dict = {}
         for row in rows:
             if "key" not in row or "count" not in row:
-                sheet.book.problems.append(Problem("a declared count needs both a name and a number",
-                                                   sheet.where(f"A{counts + 1}")))
+                sheet.book.problems.append(Problem(_("声明的数量需同时填写名称和数量"), sheet.where(f"A{counts + 1}")))
                 continue
-            department["declared_counts"][row["key"]] = row["count"]
-    header = sheet.row_of(L.INDICATORS_ANCHOR)
-    if header:
-        department["indicators"] = sheet.table(header + 1, L.INDICATOR_COLUMNS, lines, prefix + ("indicators",))
+            entry = declared.setdefault(row["key"], {})
+            if "part" in row:
+                entry.setdefault("parts", {})[row["part"]] = row["count"]
+            else:
+                entry["total"] = row["count"]
+        if declared:
+            department["declared_counts"] = declared
     return department
 
 
@@ -322,6 +390,29 @@ def _info(sheet: SheetReader, lines: CellMap) -> dict:
         if row:
             sheet.read(f"B{row}", field.kind, data, field.path, lines)
     return data
+
+
+def _same_info(data: dict, info: dict, first: CellLocation, sheet: SheetReader, problems: list[Problem]) -> None:
+    """A second 基本信息 sheet fills what the first left empty; a value it gives differently is a problem."""
+    for group in ("case", "department"):
+        known = data.setdefault(group, {})
+        for key, value in _flat(info.get(group, {})):
+            target = known
+            for part in key[:-1]:
+                target = target.setdefault(part, {})
+            if key[-1] not in target:
+                target[key[-1]] = value
+            elif target[key[-1]] != value:
+                label = next((f.label for f in L.INFO_FIELDS if f.path == (group,) + key), ".".join(key))
+                problems.append(Problem(_("{label}为“{value}”，与第一张{sheet}（{first}）的“{other}”不一致").format(
+                    label=label, value=value, sheet=L.INFO, first=first, other=target[key[-1]]), sheet.where("A1")))
+
+
+def _flat(values: dict, prefix: tuple = ()) -> list[tuple[tuple, Any]]:
+    out: list[tuple[tuple, Any]] = []
+    for key, value in values.items():
+        out += _flat(value, prefix + (key,)) if isinstance(value, dict) else [(prefix + (key,), value)]
+    return out
 
 
 @exact
@@ -337,25 +428,25 @@ def import_workbooks(paths: list[str | Path], warn: Callable[[str], None] = lamb
         try:
             book = BookReader(path, problems)
         except FileNotFoundError:
-            problems.append(Problem("file not found", Location(str(path))))
+            problems.append(Problem(_("文件不存在"), Location(str(path))))
             continue
         except Exception as exc:  # not a zip, not a workbook
-            problems.append(Problem(f"cannot read as an Excel workbook (.xlsx): {exc}", Location(str(path))))
+            problems.append(Problem(_("无法作为Excel工作簿（.xlsx）读取：{error}").format(error=exc), Location(str(path))))
             continue
         for ws in book.book.worksheets:
             title = _label(ws["A1"].value)
             sheet = SheetReader(book, ws)
             if title == L.INFO:
-                if info_at is not None:
-                    problems.append(Problem(f"a second {L.INFO} sheet (the first is {info_at})", sheet.where("A1")))
+                info = _info(sheet, lines if info_at is None else CellMap(book.file))
+                if info_at is not None:  # a department and a project workbook: the same 基本信息
+                    _same_info(data, info, info_at, sheet, problems)
                     continue
                 info_at = sheet.where("A1")
-                info = _info(sheet, lines)
                 data.setdefault("case", {}).update(info.get("case", {}))
                 data.setdefault("department", {}).update(info.get("department", {}))
             elif title == L.DEPARTMENT_FORM:
                 if "department_form" in data:
-                    problems.append(Problem("a second department form", sheet.where("A1")))
+                    problems.append(Problem(_("第二张部门整体支出绩效自评表"), sheet.where("A1")))
                     continue
                 data["department_form"] = _department_form(sheet, lines)
             elif title == L.PROJECT_FORM:
@@ -365,10 +456,11 @@ def import_workbooks(paths: list[str | Path], warn: Callable[[str], None] = lamb
             elif title == L.GUIDE:
                 continue
             else:
-                warn(f"{path}:{ws.title}: skipped — not a 自评表 sheet (A1 is not one of "
-                     f"{L.INFO}, {L.PROJECT_FORM}, {L.DEPARTMENT_FORM}, {L.PROJECT_LIST})")
+                warn(_("{path}:{sheet}：已跳过，不是自评表（A1不是{titles}之一）").format(
+                    path=path, sheet=ws.title, titles="、".join((L.INFO, L.PROJECT_FORM, L.DEPARTMENT_FORM, L.PROJECT_LIST))))
     if paths and info_at is None:
-        problems.append(Problem(f"no {L.INFO} sheet (案例编号, 单位名称, 年度, 部门编号, 部门名称)", Location(str(paths[0]))))
+        problems.append(Problem(_("没有{sheet}工作表（案例编号、单位名称、年度、部门编号、部门名称）").format(sheet=L.INFO),
+                                Location(str(paths[0]))))
     if problems:
         raise CaseError(problems)
     department = data.pop("department_form", {})

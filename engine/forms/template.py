@@ -49,6 +49,8 @@ def put(ws: Worksheet, ref: str, value: Any, *, fmt: str | None = None, head: bo
         value = value.value
     if isinstance(value, bool):
         value = L.YES if value else L.NO
+    if isinstance(value, list):  # a text list: 甲、乙; stated as none: （无）
+        value = "、".join(value) if value else L.STATED_NONE
     cell.value = value
     if isinstance(value, str) and value.startswith("=") and not formula:
         cell.data_type = "s"  # text that begins with "=" is text, not a formula
@@ -102,12 +104,12 @@ def _labelled(ws: Worksheet, row: int, field: L.Field, value: Any, value_to: str
     extra = "补充" in field.label
     put(ws, f"A{row}", field.label, head=True, extra=extra)
     merge(ws, f"A{row}", f"B{row}")
-    fmt = "0.00" if field.kind == "money" else "@" if field.kind == "text" else None
+    fmt = "0.00" if field.kind == "money" else "@" if field.kind in ("text", "text_list") else None
     put(ws, f"C{row}", value, fmt=fmt)
     if value_to != "C":
         merge(ws, f"C{row}", f"{value_to}{row}")
     if field.kind == "source":
-        validation(ws, L.SOURCES, f"C{row}")
+        validation(ws, L.SOURCES, f"C{row}", strict=False)  # the report's own words are accepted too
     elif field.kind == "bool":
         validation(ws, [L.YES, L.NO], f"C{row}")
 
@@ -122,6 +124,8 @@ def _table(ws: Worksheet, row: int, columns: list[L.Column], rows: list[dict], b
     for i, column in enumerate(columns, 1):
         put(ws, f"{get_column_letter(i)}{row}", column.header, head=True, extra="补充" in column.header)
     data = rows or [{}] * blank
+    if rows == []:  # None: not stated, blank rows; []: stated as none
+        data = [{columns[0].field: L.STATED_NONE}] + [{}] * (blank - 1)
     for r, values in enumerate(data, row + 1):
         for i, column in enumerate(columns, 1):
             value = values.get(column.field)
@@ -130,15 +134,19 @@ def _table(ws: Worksheet, row: int, columns: list[L.Column], rows: list[dict], b
             elif column.kind == "indicator_kind" and value is not None:
                 value = next(word for word, kind in L.KINDS.items() if kind == value)
             elif column.kind == "occurred":
-                value = L.UNSTATED if value is None and values else value
+                value = L.UNSTATED if value is None and values and L.STATED_NONE not in values.values() else value
             fmt = "0.00" if column.kind == "money" else "@" if column.kind == "text" else None
             put(ws, f"{get_column_letter(i)}{r}", value, fmt=fmt)
     return row + 1, row + len(data)
 
 
-def _indicator_block(ws: Worksheet, row: int, indicators: list) -> int:
+def _dumped(items: list | None) -> list[dict] | None:
+    return None if items is None else [i.model_dump() for i in items]
+
+
+def _indicator_block(ws: Worksheet, row: int, indicators: list | None) -> int:
     _anchor(ws, row, L.INDICATORS_ANCHOR)
-    rows = [i.model_dump() for i in indicators]
+    rows = _dumped(indicators)
     first, last = _table(ws, row + 1, L.INDICATOR_COLUMNS, rows, BLANK_INDICATOR_ROWS)
     col = {c.field: get_column_letter(i) for i, c in enumerate(L.INDICATOR_COLUMNS, 1)}
     span = lambda field: f"{col[field]}{first}:{col[field]}{last}"  # noqa: E731
@@ -147,6 +155,7 @@ def _indicator_block(ws: Worksheet, row: int, indicators: list) -> int:
     validation(ws, list(L.KINDS), span("kind"))
     validation(ws, list(L.DIRECTIONS), span("direction"))
     validation(ws, L.TIERS, span("tier"), strict=False)
+    validation(ws, L.COMPLETIONS, span("completion"))
     return last + 1
 
 
@@ -165,9 +174,10 @@ def _goals_block(ws: Worksheet, row: int, goals: str | None, results: str | None
     return row + 2
 
 
-def _text_list(ws: Worksheet, row: int, label: str, items: list[str]) -> int:
+def _text_list(ws: Worksheet, row: int, label: str, items: list[str] | None) -> int:
     _anchor(ws, row, label)
-    for r, text in enumerate(items or [None] * BLANK_TEXT_ROWS, row + 1):
+    shown = [L.STATED_NONE] if items == [] else items or [None] * BLANK_TEXT_ROWS
+    for r, text in enumerate(shown, row + 1):
         put(ws, f"A{r}", text, fmt="@")
         merge(ws, f"A{r}", f"H{r}")
         ws.row_dimensions[r].height = 45
@@ -184,32 +194,32 @@ def project_sheet(ws: Worksheet, project: Project | None) -> None:
         row += 1
     put(ws, f"A{row}", L.FUNDS_ANCHOR, head=True)
     merge(ws, f"A{row}", f"B{row}")
-    for i, header in enumerate(L.FUNDS_HEADERS):
+    for i, (header, _path, _kind) in enumerate(L.FUNDS_FIELDS):
         put(ws, f"{'CDEFGH'[i]}{row}", header, head=True)
     total = row + 1
     put(ws, f"A{total}", L.FUNDS_TOTAL, head=True)
     merge(ws, f"A{total}", f"B{total}")
-    for col, path in L.FUNDS_FIELDS:
-        put(ws, f"{col}{total}", get(project, path), fmt="0.00")
-    put(ws, f"F{total}", 10)
-    put(ws, f"G{total}", f'=IF(N(D{total})>0,E{total}/D{total},"")', fmt="0.00%", formula=True)
-    put(ws, f"H{total}", None, fmt="0.00")
-    for r, label in enumerate(L.FUNDS_PARTS, total + 1):
+    for i, (_header, path, _kind) in enumerate(L.FUNDS_FIELDS):
+        put(ws, f"{'CDEFGH'[i]}{total}", get(project, path), fmt="0.00")
+    funding = project.funding if project and project.funding else None
+    labels = [(L.PART_PREFIX if i == 0 else "") + line.name for i, line in enumerate(funding)] if funding else L.FUNDS_PARTS
+    for r, label in enumerate(labels, total + 1):
+        line = funding[r - total - 1] if funding else None
         put(ws, f"A{r}", label, head=True)
         merge(ws, f"A{r}", f"B{r}")
-        for col in "CDE":
-            put(ws, f"{col}{r}", None, fmt="0.00")
+        for col, key in zip("CDE", L.LINE_FIELDS.values()):
+            put(ws, f"{col}{r}", get(line, (key,)), fmt="0.00")
         for col in "FGH":
             put(ws, f"{col}{r}", "—", align=CENTER)
-    row = total + 1 + len(L.FUNDS_PARTS)
+    row = total + 1 + len(labels)
     for field in L.PROJECT_EXTRA:
         _labelled(ws, row, field, get(project, field.path))
         row += 1
     narrative = project.narrative if project else None
     row = _goals_block(ws, row, get(narrative, ("goals",)), get(narrative, ("results",)))
-    row = _indicator_block(ws, row, project.indicators if project else [])
-    row = _text_list(ws, row, L.PROBLEMS_ANCHOR, narrative.problems if narrative else [])
-    _text_list(ws, row, L.IMPROVEMENTS_ANCHOR, narrative.improvements if narrative else [])
+    row = _indicator_block(ws, row, project.indicators if project else None)
+    row = _text_list(ws, row, L.PROBLEMS_ANCHOR, narrative.problems if narrative else None)
+    _text_list(ws, row, L.IMPROVEMENTS_ANCHOR, narrative.improvements if narrative else None)
     ws.freeze_panes = "A3"
 
 
@@ -224,16 +234,21 @@ def department_sheet(ws: Worksheet, department: Department | None) -> None:
     narrative = department.narrative if department else None
     row = _goals_block(ws, row, get(narrative, ("goals",)), get(narrative, ("results",)))
     _anchor(ws, row, L.VETOES_ANCHOR)
-    vetoes = [v.model_dump() for v in department.vetoes] if department else []
-    first, last = _table(ws, row + 1, L.VETO_COLUMNS, vetoes, BLANK_VETO_ROWS)
+    first, last = _table(ws, row + 1, L.VETO_COLUMNS, _dumped(department.vetoes) if department else None, BLANK_VETO_ROWS)
     validation(ws, [L.YES, L.NO, L.UNSTATED], f"C{first}:C{last}")
     row = last + 1
+    _anchor(ws, row, L.PUBLIC_LINES_ANCHOR, extra=True)
+    lines = _dumped(department.spending.public_lines) if department else None
+    row = _table(ws, row + 1, L.LINE_COLUMNS, lines, BLANK_COUNT_ROWS)[1] + 1
     _anchor(ws, row, L.COUNTS_ANCHOR, extra=True)
-    counts = [{"key": k, "count": v} for k, v in (department.declared_counts if department else {}).items()]
+    counts = []
+    for key, count in (department.declared_counts if department else {}).items():
+        counts += [{"key": key, "count": count.total}] if count.total is not None else []
+        counts += [{"key": key, "part": part, "count": n} for part, n in count.parts.items()]
     row = _table(ws, row + 1, L.COUNT_COLUMNS, counts, BLANK_COUNT_ROWS)[1] + 1
-    row = _indicator_block(ws, row, department.indicators if department else [])
-    row = _text_list(ws, row, L.PROBLEMS_ANCHOR, narrative.problems if narrative else [])
-    _text_list(ws, row, L.IMPROVEMENTS_ANCHOR, narrative.improvements if narrative else [])
+    row = _indicator_block(ws, row, department.indicators if department else None)
+    row = _text_list(ws, row, L.PROBLEMS_ANCHOR, narrative.problems if narrative else None)
+    _text_list(ws, row, L.IMPROVEMENTS_ANCHOR, narrative.improvements if narrative else None)
     ws.freeze_panes = "A3"
 
 
@@ -256,7 +271,7 @@ def list_sheet(ws: Worksheet) -> None:
         letter = get_column_letter(i)
         ws.column_dimensions[letter].width = 30 if column.field.startswith("narrative") else 14
         if column.kind == "source":
-            validation(ws, L.SOURCES, f"{letter}{first}:{letter}{last}")
+            validation(ws, L.SOURCES, f"{letter}{first}:{letter}{last}", strict=False)
         elif column.kind == "bool":
             validation(ws, [L.YES, L.NO], f"{letter}{first}:{letter}{last}")
     ws.freeze_panes = "A3"
@@ -265,10 +280,12 @@ def list_sheet(ws: Worksheet) -> None:
 GUIDE_LINES = [
     "1. 每个项目填一张“项目支出绩效自评表”（可复制工作表），或在“项目清单”中每行填一个项目（不含绩效指标）。",
     "2. “基本信息”填写案例编号、单位、年度和部门；金额单位为万元。",
-    "3. 未填报的数据请留空，不要填0：留空表示报告未载明，评分时按“信息不足”处理。",
+    "3. 未填报的数据请留空，不要填0：留空表示报告未载明，评分时按“信息不足”处理。报告写明“没有”的清单"
+    "（如无绩效指标、无问题），在该栏第一行填“（无）”；多个单位用顿号分隔（甲、乙）。",
     "4. 数字单元格只填数字；文字（如“完成”）填在数字单元格里会被指出所在工作表和单元格。",
     "5. 黄色表头为本系统补充的栏目（指标方向、计量单位、年中调整、结转结余等），官方表样中没有。",
-    "6. “执行率”由公式计算，“分值”“得分”（资金栏）由评分结果给出，导入时不读取。",
+    "6. 资金栏的“分值”“执行率”“得分”填报告自己所列的数（执行率按所印填写，如96.12），"
+    "评分时与按金额计算的结果核对；“其中”各行按报告所列资金来源填写，可改行名。",
     "7. 填好后：jixiao import 本文件.xlsx -o 案例.yaml；再 jixiao score 案例.yaml。",
 ]
 

@@ -17,7 +17,7 @@ from jixiao.core.decimals import exact, money, number, percent, round_half_up, s
 from jixiao.records.model import DIRECTION_SIGNS
 from jixiao.rulesets.model import BandsMethod, LadderMethod, RateMethod
 from jixiao.scoring.methods import band_text
-from jixiao.scoring.explain import reason_codes
+from jixiao.scoring.explain import reason_codes, trace_record
 from jixiao.records.model import Case
 from jixiao.scoring.results import CaseResult, RecordResult
 from jixiao.outputs.publication import public_view
@@ -167,7 +167,7 @@ class _Writer:
                 continue
             rate = record.metrics.get("execution_rate") if record else None
             final = record.metrics.get("final_budget") if record else project.budget.final
-            rows.append([project.name, project.funding_source.value if project.funding_source else "未填报",
+            rows.append([project.name, getattr(project.funding_source, "value", project.funding_source) or "未填报",
                          money(project.budget.initial), money(final), money(project.actual), money(project.carryover),
                          percent(rate) if isinstance(rate, Decimal) else "无法计算"])
         if rows:
@@ -184,17 +184,18 @@ class _Writer:
         return Section(heading="二、预算执行情况", level=1, blocks=blocks)
 
     def _department_rate(self, dept: RecordResult) -> str:
-        """The department's rate with its figures, or which of them the report does not state."""
-        d = self.case.department
-        rate, basis = dept.metrics.get("execution_rate"), dept.metrics.get("budget_basis")
-        label = _metric_label(self.rs.department, "budget_basis", "预算数")
-        if isinstance(rate, Decimal) and isinstance(basis, Decimal) and d.spending.total is not None:
-            return (f"部门支出合计{money(d.spending.total)}万元，{label}{money(basis)}万元，"
-                    f"预算执行率{_trimmed(percent(rate))}。")
-        missing = [name for name, value in (("支出合计", d.spending.total), (label, basis)) if value is None]
-        if missing:
-            return f"报告未填报部门{'、'.join(missing)}，预算执行率无法计算。"
-        return "按所用规则，部门预算执行率无法计算。"
+        """The department's rate under the ruleset's own name for it (a local formula says so in its
+        label), with its formula; when it cannot be computed, the figures the report does not state."""
+        d, compiled = self.case.department, self.rs.department
+        rate = dept.metrics.get("execution_rate")
+        label = _metric_label(compiled, "execution_rate", "预算执行率")
+        spent = f"部门支出合计{money(d.spending.total)}万元，" if d.spending.total is not None else ""
+        formula = _metric_source(compiled, "execution_rate")
+        if isinstance(rate, Decimal):
+            return f"{spent}{label}{_trimmed(percent(rate))}" + (f"（{formula.rstrip('。')}）" if formula else "") + "。"
+        missing = _missing_figures(compiled, d, dept, self.case)
+        reason = f"报告未填报{'、'.join(missing)}" if missing else "所需数据未填报"
+        return f"{spent}部门{label}无法计算：{reason}。" + (_sentence(formula) if formula else "")
 
     # 三、项目绩效 ---------------------------------------------------------------------------------
     def projects(self) -> list[Section]:
@@ -301,6 +302,36 @@ def _sentence(text: str) -> str:
 def _trimmed(text: str) -> str:
     """Whole percentages without ".00": a standard of 100% is written "100%", not "100.00%"."""
     return re.sub(r"(\d)\.00%", r"\1%", text)
+
+
+def _metric_source(compiled: CompiledRuleset | None, name: str) -> str | None:
+    """Where a metric's formula comes from, as its ruleset states it (`source:`)."""
+    if compiled is None:
+        return None
+    metric = compiled.ruleset.metrics.get(name)
+    return getattr(metric, "source", None)
+
+
+def _missing_figures(compiled: CompiledRuleset | None, record, result: RecordResult, case: Case) -> list[str]:
+    """The stated-nowhere figures the record's execution indicator needed, by their names in the form."""
+    if compiled is None:
+        return []
+    trace = trace_record(compiled, record, result, case, engine="native")
+    paths = [m for u in trace.unassessed if u.what.startswith("指标") and u.what.endswith(
+        next((s.name for s in result.indicators if s.id in ("execution", "budget_execution")), "\0")) for m in u.missing]
+    return [_field_label(type(record), path) for path in paths]
+
+
+def _field_label(model, path: str) -> str:
+    """"budget.carried_over" → 上年结转: the field's description up to its first note."""
+    field = None
+    for part in path.split("."):
+        field = getattr(model, "model_fields", {}).get(part)
+        if field is None:
+            return path
+        model = field.annotation
+    text = (field.description or path) if field is not None else path
+    return re.split(r"[ (（/]", text, maxsplit=1)[0]
 
 
 def _points(value: Decimal) -> str:

@@ -56,8 +56,12 @@ def _form_section(heading: str, record: Project | Department, result: RecordResu
         reason = "；".join(e.reason for e in result.exemptions if not e.published) or "不予公开"
         return Section(heading=heading, level=2, blocks=[Paragraph(text=reason)])
     blocks: list = [Table(headers=FUNDS_HEADERS, rows=[_funds_row(record, result)])]
-    rows = _indicator_rows(record, result)
-    blocks.append(Table(headers=INDICATOR_HEADERS, rows=rows) if rows else Paragraph(text="未填报绩效指标。"))
+    if record.indicators is None:  # not stated: the report may hold the table elsewhere
+        blocks.append(Paragraph(text="报告未载明绩效指标表。"))
+    elif not record.indicators:
+        blocks.append(Paragraph(text="报告载明未设置绩效指标。"))
+    else:
+        blocks.append(Table(headers=INDICATOR_HEADERS, rows=_indicator_rows(record, result)))
     return Section(heading=heading, level=2, blocks=blocks)
 
 

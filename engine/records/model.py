@@ -1,7 +1,11 @@
 """The records jixiao scores: one department and its projects, as a self-evaluation states them.
 
 Only what a report states goes in. "Not stated" is `None` and never 0: a missing budget makes an
-execution rate unknown, not 0%. Money is `Decimal` in the report's unit (万元).
+execution rate unknown, not 0%. Every list and section tells "not stated" (`None`, the default)
+from "stated as none" (`[]`): a report excerpt that never reaches its indicator table has not said
+it has no indicators. Money is `Decimal` in the report's unit (万元 unless `case.currency` says 元).
+The report's own figures (its rates, self-scores, total, grade) sit under `stated`, beside what
+jixiao computes, so checks can compare the two.
 """
 from __future__ import annotations
 
@@ -9,13 +13,15 @@ from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from jixiao.core.i18n import _
 
 
 def _exact_number(value: Any) -> Any:
     """Numbers become Decimal from their text; floats via their shortest repr, bools rejected."""
     if isinstance(value, bool):
-        raise ValueError("expected a number, got a yes/no value")
+        raise ValueError(_("应为数值，不是是/否"))
     if isinstance(value, float):
         value = repr(value)
     if isinstance(value, (int, str)):
@@ -23,12 +29,12 @@ def _exact_number(value: Any) -> Any:
         try:
             number = Decimal(text)
         except Exception:
-            raise ValueError(f"{value!r} is not a number") from None
+            raise ValueError(_("“{value}”不是数值").format(value=value)) from None
         if not number.is_finite():
-            raise ValueError(f"{value!r} is not a finite number")
+            raise ValueError(_("“{value}”不是有限数值").format(value=value))
         return number
     if isinstance(value, Decimal) and not value.is_finite():
-        raise ValueError(f"{value} is not a finite number")
+        raise ValueError(_("“{value}”不是有限数值").format(value=value))
     return value
 
 
@@ -46,7 +52,15 @@ def _number_or_text(value: Any) -> Any:
     return value
 
 
+def _percent(value: Any) -> Any:
+    """A rate as printed: 96.12 or "96.12%" (the sign dropped, the printed decimals kept)."""
+    if isinstance(value, str) and value.strip().endswith(("%", "％")):
+        value = value.strip()[:-1]
+    return _exact_number(value)
+
+
 Amount = Annotated[Decimal, BeforeValidator(_exact_number)]
+Percent = Annotated[Decimal, BeforeValidator(_percent)]
 NumberOrText = Annotated[Decimal | str, BeforeValidator(_number_or_text)]
 
 
@@ -62,6 +76,31 @@ class FundingSource(str, Enum):
     OTHER = "其他"
 
 
+LEVEL1_NAMES = ("产出", "效益", "效果", "满意度", "成本", "投入", "过程", "管理", "履职", "运行成本", "管理效率",
+                "履职效能", "社会效应")
+"""一级指标 a form may print; "产出指标" is 产出 (the suffix 指标 is dropped)."""
+
+
+def _level1(value: Any) -> Any:
+    """"产出指标" → 产出; a name outside LEVEL1_NAMES is an error, never silently unscored."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    name = text[:-2] if text.endswith("指标") and text[:-2] in LEVEL1_NAMES else text
+    if name not in LEVEL1_NAMES:
+        raise ValueError(_("未知的一级指标“{name}”（可用：{names}）").format(name=text, names="、".join(LEVEL1_NAMES)))
+    return name
+
+
+def _completion(value: Any) -> Any:
+    """达成/未达成 as the form writes it; 是/否 and yes/no read as 达成/未达成."""
+    if value is True or (isinstance(value, str) and value.strip() in ("是", "已达成", "完成")):
+        return "达成"
+    if value is False or (isinstance(value, str) and value.strip() in ("否", "未完成")):
+        return "未达成"
+    return value
+
+
 DIRECTION_SIGNS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}  # as the form prints them
 
 
@@ -69,7 +108,7 @@ class Indicator(Model):
     """One row of a 绩效指标 table."""
 
     id: str | None = None
-    level1: str = Field(description="一级指标: 产出 / 效益 / 满意度 …")
+    level1: Annotated[str, BeforeValidator(_level1)] = Field(description="一级指标: 产出 / 效益 / 满意度 … (产出指标 = 产出)")
     level2: str | None = Field(None, description="二级指标: 数量 / 质量 / 时效 / 成本 / 社会效益 …")
     name: str = Field(description="三级指标")
     kind: Literal["quantitative", "qualitative"] = "quantitative"
@@ -79,7 +118,9 @@ class Indicator(Model):
     unit: str | None = None
     weight: Amount | None = Field(None, description="分值, where the form gives one")
     tier: str | None = Field(None, description="qualitative tier chosen, e.g. 达成年度指标")
-    self_score: Amount | None = Field(None, description="the unit's own score, where it gave one")
+    self_score: Amount | None = Field(None, description="the unit's own score (得分), where it gave one")
+    completion: Annotated[Literal["达成", "部分达成", "未达成"] | None, BeforeValidator(_completion)] = Field(
+        None, description="the report's own verdict on this row (达成/未达成), where it gives one")
     deviation: str | None = Field(None, description="偏差原因分析及改进措施")
 
 
@@ -97,8 +138,65 @@ class Narrative(Model):
 
     goals: str | None = None
     results: str | None = None
-    problems: list[str] = []
-    improvements: list[str] = []
+    problems: list[str] | None = Field(None, description="存在的问题: None not stated, [] stated as none")
+    improvements: list[str] | None = Field(None, description="改进措施: None not stated, [] stated as none")
+
+
+class Line(Model):
+    """One named amount of a breakdown (公用经费 by item, a project's funding by source)."""
+
+    name: str
+    initial: Amount | None = Field(None, description="年初预算数")
+    budget: Amount | None = Field(None, description="全年预算数")
+    actual: Amount | None = Field(None, description="执行数/支出数")
+
+
+class BudgetActual(Model):
+    budget: Amount | None = Field(None, description="预算数")
+    actual: Amount | None = Field(None, description="决算数/实际支出")
+
+
+class Stated(Model):
+    """The report's own figures, as printed, beside what jixiao computes from the amounts."""
+
+    execution_rate: Percent | None = Field(
+        None, description="预算执行率 as printed, in percent: 96.12 or \"96.12%\" (quote it to keep 100.00's decimals)")
+    execution_weight: Amount | None = Field(None, description="预算执行率的分值")
+    execution_score: Amount | None = Field(None, description="预算执行率的得分")
+    total_weight: Amount | None = Field(None, description="总分的分值 (满分)")
+    total_score: Amount | None = Field(None, description="自评总分/得分")
+    grade: str | None = Field(None, description="自评等级 as printed (优, 优秀, 良 …)")
+    execution_rate_step: Decimal | None = Field(
+        None, exclude=True, description="computed, never given: one unit of the stated rate's last printed place, as a "
+                          "fraction (0.0001 for 96.12%), so checks tell a truncated rate from a rounded one")
+
+    @model_validator(mode="after")
+    def _step(self) -> "Stated":
+        step = None
+        if self.execution_rate is not None:
+            step = Decimal(1).scaleb(-max(0, -self.execution_rate.as_tuple().exponent) - 2)
+        self.__dict__["execution_rate_step"] = step
+        return self
+
+
+class Income(Model):
+    """收入 by source, as the 收入表 prints it; `total` is the stated 收入合计 beside its parts."""
+
+    total: Amount | None = Field(None, description="收入合计 (stated)")
+    general_budget: Amount | None = Field(None, description="一般公共预算财政拨款")
+    government_fund: Amount | None = Field(None, description="政府性基金预算财政拨款")
+    state_capital: Amount | None = Field(None, description="国有资本经营预算财政拨款")
+    special_account: Amount | None = Field(None, description="财政专户管理资金")
+    unit_funds: Amount | None = Field(None, description="单位资金/其他收入")
+    carried_over: Amount | None = Field(None, description="上年结转")
+
+
+class Procurement(Model):
+    """政府采购."""
+
+    budget: Amount | None = Field(None, description="政府采购预算")
+    actual: Amount | None = Field(None, description="政府采购支出/合同金额")
+    sme: Amount | None = Field(None, description="授予中小企业合同金额")
 
 
 class DepartmentBudget(Model):
@@ -107,6 +205,12 @@ class DepartmentBudget(Model):
     final: Amount | None = Field(None, description="全年预算数/调整后预算数")
     adjustment_reason: str | None = Field(None, description="年中调整的原因, as the report states it")
     appropriation_income: Amount | None = Field(None, description="财政拨款收入")
+    carried_over: Amount | None = Field(None, description="上年结转 (预算完成率的分母之一)")
+    supplementary: Amount | None = Field(None, description="本年追加")
+    year_end_balance: Amount | None = Field(None, description="年末结余/结转")
+    basic: Amount | None = Field(None, description="基本支出预算")
+    project: Amount | None = Field(None, description="项目支出预算 (the total where a report gives only that)")
+    arrived: Amount | None = Field(None, description="到位资金")
 
 
 class Spending(Model):
@@ -116,19 +220,33 @@ class Spending(Model):
     public: Amount | None = Field(None, description="公用经费")
     project: Amount | None = Field(None, description="项目支出")
     public_budget: Amount | None = Field(None, description="公用经费预算数")
+    executed: Amount | None = Field(None, description="全年执行数, where stated apart from 支出合计")
+    public_lines: list[Line] | None = Field(None, description="公用经费 breakdown (办公费, 差旅费 …)")
 
 
 class Staff(Model):
     authorized: int | None = Field(None, description="编制数")
     actual: int | None = Field(None, description="实有人数")
+    authorized_admin: int | None = Field(None, description="行政编制 (参照公务员法管理 included unless stated apart)")
+    authorized_civil_service_managed: int | None = Field(None, description="参照公务员法管理编制")
+    authorized_institution: int | None = Field(None, description="事业编制")
+    actual_admin: int | None = Field(None, description="行政 实有人数")
+    actual_institution: int | None = Field(None, description="事业 实有人数")
+    retired: int | None = Field(None, description="离退休人数")
+    vehicles: int | None = Field(None, description="实有公务用车（辆）")
 
 
 class ThreePublic(Model):
     """"三公"经费: 因公出国（境）、公务用车购置及运行、公务接待."""
 
-    budget: Amount | None = None
-    actual: Amount | None = None
-    previous_year: Amount | None = None
+    budget: Amount | None = Field(None, description="本年预算数")
+    actual: Amount | None = Field(None, description="本年决算数/实际支出")
+    previous_year: Amount | None = Field(None, description="上年决算数/实际支出")
+    previous_year_budget: Amount | None = Field(None, description="上年预算数")
+    abroad: BudgetActual = Field(BudgetActual(), description="因公出国（境）费")
+    vehicle_purchase: BudgetActual = Field(BudgetActual(), description="公务用车购置费")
+    vehicle_running: BudgetActual = Field(BudgetActual(), description="公务用车运行维护费")
+    reception: BudgetActual = Field(BudgetActual(), description="公务接待费")
 
 
 class ProjectBudget(Model):
@@ -136,18 +254,57 @@ class ProjectBudget(Model):
     adjustment: Amount | None = Field(None, description="年中调增（减）")
     final: Amount | None = Field(None, description="全年预算数")
     adjustment_reason: str | None = Field(None, description="年中调整的原因, as the report states it")
+    carried_over: Amount | None = Field(None, description="上年结转资金")
+
+
+class PreviousYear(Model):
+    """上年 columns a report prints beside this year's (上年决算, 上年预算)."""
+
+    budget: DepartmentBudget = DepartmentBudget()
+    income: Income = Income()
+    spending: Spending = Spending()
 
 
 class Project(Model):
     id: str
     name: str
-    funding_source: FundingSource | None = None
+    funding_source: FundingSource | str | None = Field(
+        None, description="资金来源: one of the five values, or the report's own words (财政资金, 混合 …)")
     budget: ProjectBudget = ProjectBudget()
     actual: Amount | None = Field(None, description="实际支出/全年执行数")
+    arrived: Amount | None = Field(None, description="到位资金")
     carryover: Amount | None = Field(None, description="结余结转")
+    funding: list[Line] | None = Field(
+        None, description="资金构成 (本年/上年结转; 中央/省/市/县; 财政/自筹), lines summing to the budget")
+    procurement: Procurement = Procurement()
+    department: str | None = Field(None, description="主管部门")
+    implementing_units: list[str] | None = Field(None, description="实施单位")
     confidential: bool = False
-    indicators: list[Indicator] = []
+    stated: Stated = Stated()
+    indicators: list[Indicator] | None = Field(None, description="绩效指标: None not stated, [] stated as none")
     narrative: Narrative = Narrative()
+
+
+class DeclaredCount(Model):
+    """A count the report declares: a total and its parts (年初4 + 上级1 + …), each as stated.
+
+    `parts_total` is the parts' sum (None without parts), so checks compare a total with its parts."""
+
+    total: int | None = None
+    parts: dict[str, int] = {}
+    parts_total: int | None = Field(None, exclude=True, description="computed from `parts` (a given value is replaced)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shape(cls, data: Any) -> Any:
+        if isinstance(data, int) and not isinstance(data, bool):
+            return {"total": data}
+        return data
+
+    @model_validator(mode="after")
+    def _sum_parts(self) -> "DeclaredCount":
+        self.__dict__["parts_total"] = sum(self.parts.values()) if self.parts else None
+        return self
 
 
 class Department(Model):
@@ -157,14 +314,30 @@ class Department(Model):
     budget: DepartmentBudget = DepartmentBudget()
     spending: Spending = Spending()
     carryover: Amount | None = Field(None, description="结转结余")
+    income: Income = Income()
+    previous_year: PreviousYear = PreviousYear()
+    procurement: Procurement = Procurement()
     staff: Staff = Staff()
     three_public: ThreePublic = ThreePublic()
-    vetoes: list[VetoStatement] = []
-    indicators: list[Indicator] = []
+    internal_units: list[str] | None = Field(None, description="内设机构")
+    implementing_units: list[str] | None = Field(None, description="所属/实施单位")
+    projects_complete: bool | None = Field(
+        None, description="the report states its project list whole (sums over projects are checked only then)")
+    stated: Stated = Stated()
+    vetoes: list[VetoStatement] | None = Field(None, description="否决事项的陈述: None not stated, [] stated as none")
+    indicators: list[Indicator] | None = Field(None, description="部门整体绩效指标: None not stated, [] stated as none")
     narrative: Narrative = Narrative()
-    declared_counts: dict[str, int] = Field(
-        {}, description="counts the report declares, e.g. special_funds: 7 for 年初预算专项资金共4个…"
+    declared_counts: dict[str, DeclaredCount] = Field(
+        {}, description="counts the report declares, e.g. special_funds: {total: 7, parts: {年初: 4, 上级: 1}}"
     )
+
+
+class Coverage(Model):
+    """How much of the report the case holds: an excerpt says where its source ends."""
+
+    complete: bool | None = Field(None, description="the whole report was read (False: an excerpt)")
+    ends_at: str | None = Field(None, description="where the source ends, e.g. 一（一）5. 组织指导协调安全生")
+    note: str | None = None
 
 
 class CaseMeta(Model):
@@ -174,6 +347,7 @@ class CaseMeta(Model):
     source: str | None = None
     currency: str = "万元"
     note: str | None = None
+    coverage: Coverage = Coverage()
 
 
 class Case(Model):

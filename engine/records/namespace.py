@@ -61,6 +61,7 @@ def scope_for(kind: str) -> dict:
     if kind == "department":
         scope = _model_scope(Department)
         scope["projects"] = ListOf(_model_scope(Project))
+        scope["all_projects"] = scope["projects"]  # the same list, or None unless stated complete
     elif kind == "project":
         scope = _model_scope(Project)
     else:  # "any": names common to both kinds
@@ -190,14 +191,18 @@ def _own_dict(value: BaseModel) -> dict[str, Any]:
 
 def record_namespace(record: Project | Department, case: Case | None = None,
                      names: frozenset[str] | None = None) -> dict[str, Any]:
-    """The values expressions see for one record (a department also sees its `projects`).
+    """The values expressions see for one record (a department also sees its `projects`, the
+    listed ones, and `all_projects`: the same list when `projects_complete`, else None).
 
     With `names`, only those top-level fields are converted: a ruleset that reads a project's
     budget and actual need not convert its narrative texts for every record.
     """
     ns = _converter(type(record), names)(record)
-    if (names is None or "projects" in names) and record_kind(record) == "department":
+    wanted = names is None or "projects" in names or "all_projects" in names
+    if wanted and record_kind(record) == "department":
         ns["projects"] = [_plain(p) for p in (case.projects if case else [])]
+        # sums over all projects are assessable only when the report states its list whole
+        ns["all_projects"] = ns["projects"] if record.projects_complete else None
     if names is None or "case" in names:
         ns["case"] = _plain(case.case) if case else {k: None for k in CaseMeta.model_fields}
     return ns
