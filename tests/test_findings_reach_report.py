@@ -84,3 +84,43 @@ def test_a_check_improvement_is_validated_like_any_template(tmp_path):
                     encoding="utf-8")
     with pytest.raises(RulesetError, match="has no field `totl`"):
         load_ruleset(str(path))
+
+
+def test_wording_of_a_finance_bureau(engine_name):
+    """扣 not 失; units after every figure of an indicator row; no "100.00%" in a sentence; a points
+    sentence never followed by one saying the indicators were met; numbering 一、（一）1. in order."""
+    import re
+    from jixiao.outputs.report import render_markdown
+    for source in (SEED, SAMPLE):
+        report = report_of(load_case(source), engine_name)
+        text = render_markdown(report)
+        sentences = "\n".join(line for line in text.splitlines() if not line.startswith("|"))
+        assert not re.search(r"失\d", sentences)
+        assert not re.search(r"\d\.00%", sentences)
+        assert "各项指标达到年度指标值" not in sentences
+        for section in report.sections:  # lists are numbered one level below their heading
+            for block in section.blocks:
+                if isinstance(block, BulletList):
+                    marker = "（一）" if section.level == 1 else "1\\. "
+                    assert marker + block.items[0] in text
+    # 质量安全监测 (sample): 产出 loses 15 × (1 − 1100/1200) = 1.25 on 抽检批次, … as the rows score, each
+    # figure with its unit as the form states it (1100批次, 97.5%, 690.91元/批次)
+    report = report_of(load_case(SAMPLE), engine_name)
+    section = next(s for s in report.sections if s.heading == "（二）农产品质量安全监测项目")
+    output = next(i for b in section.blocks if isinstance(b, BulletList) for i in b.items if i.startswith("产出指标"))
+    assert output.startswith("产出指标扣3.82分：食用农产品定量抽检批次实际完成1100批次（年度指标值≥1200批次），扣1.25分；")
+    assert "单批次检测成本实际完成690.91元/批次（年度指标值≤650元/批次）" in output
+    assert output.endswith("分。")
+
+
+def test_score_shows_a_dash_for_what_could_not_be_assessed():
+    """司法救助 (seed): no budget and no indicators, nothing scored → "—", never "0.00/100"; 雪亮工程:
+    only 执行率 scored (83.85% × 10 = 8.39) → labelled as the partial score it is."""
+    from click.testing import CliRunner
+    from jixiao.cli.main import main
+    out = CliRunner().invoke(main, ["score", str(SEED), "--engine", "native"]).output
+    assert "0.00/100" not in out
+    line = next(l for l in out.splitlines() if l.startswith("司法救助专项项目"))
+    assert line.split()[1:3] == ["无法计算", "—"]
+    assert "—（可评价部分8.39/100）" in next(l for l in out.splitlines() if l.startswith("雪亮工程建设专项项目"))
+    assert "得分 —（可评价部分5.00/100）" in out  # the department: 勾稽 5 only

@@ -38,7 +38,16 @@ def build_report(case: Case, result: CaseResult, public: bool = False, rulesets:
     """
     rulesets = rulesets or Rulesets.named_in(result)
     title = f"{case.case.unit}{case.case.year}年度部门整体支出及项目支出绩效自评报告" + ("（公开版）" if public else "")
-    return Report(title=title, sections=_Writer(case, result, public, rulesets, review).sections())
+    return Report(title=title, sections=[_worded(s) for s in _Writer(case, result, public, rulesets, review).sections()])
+
+
+def _worded(section: Section) -> Section:
+    """Sentences as a bureau writes them: a whole percentage without ".00" (100%, not 100.00%);
+    table cells keep the form's two places."""
+    blocks = [Paragraph(text=_trimmed(b.text)) if isinstance(b, Paragraph)
+              else BulletList(items=[_trimmed(i) for i in b.items]) if isinstance(b, BulletList) else b
+              for b in section.blocks]
+    return section.model_copy(update={"blocks": blocks})
 
 
 def render_markdown(report: Report) -> str:
