@@ -12,6 +12,7 @@ from jixiao.cli.excel import import_command, template_command
 from jixiao.cli.report import explain, report
 from jixiao.cli.rulesets import rulesets
 from jixiao.core.errors import JixiaoError
+from jixiao.core.i18n import _
 from jixiao.scoring.evaluate import evaluate_case
 from jixiao.outputs.publication import public_view
 from jixiao.outputs.render import to_json, to_text
@@ -35,7 +36,7 @@ def score(cases: tuple[str, ...], rulesets: tuple[str, ...], fmt: str, output: s
           engine: str) -> None:
     """Score CASE files: department and projects, with checks and findings."""
     if fmt == "xlsx" and not output:
-        raise click.UsageError("--format xlsx writes a workbook: give -o RESULTS.xlsx")
+        raise click.UsageError(_("--format xlsx 写出工作簿，须用 -o 指定文件，如 -o RESULTS.xlsx"))
     try:
         department_rs, project_rs = pick_rulesets(rulesets)
     except JixiaoError as exc:

@@ -67,7 +67,7 @@ def report(case_path: str, fmt: str, output: str | None, public: bool, rulesets:
            reviews: tuple[str, ...], no_review: bool, engine: str) -> None:
     """Write a self-evaluation draft for CASE: 基本情况, 预算执行, 项目绩效, 问题, 改进措施, 得分."""
     if fmt == "docx" and not output:
-        raise click.UsageError("--format docx writes a Word file: give -o REPORT.docx")
+        raise click.UsageError(_("--format docx 写出 Word 文件，须用 -o 指定文件，如 -o REPORT.docx"))
     try:
         department_rs, project_rs = pick_rulesets(rulesets)
         case = load_case(case_path)

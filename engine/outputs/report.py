@@ -17,6 +17,7 @@ from jixiao.core.decimals import exact, money, number, percent, round_half_up, s
 from jixiao.records.model import DIRECTION_SIGNS
 from jixiao.rulesets.model import BandsMethod, LadderMethod, RateMethod
 from jixiao.scoring.methods import band_text
+from jixiao.expressions.nodes import free_names
 from jixiao.scoring.explain import reason_codes, trace_record
 from jixiao.records.model import Case
 from jixiao.scoring.results import CaseResult, RecordResult
@@ -99,6 +100,8 @@ class Rulesets:
 
 STATUS = {"scored": "已评分", "not_assessable": "信息不足，无法评定等级", "exempt": "免于评价", "vetoed": "一票否决"}
 WITHHELD = "涉密，不公开"
+TOTAL_WITHHELD = "含涉密项目，不单列"
+MASKED_TOTALS = ("total", "project", "executed")  # department spending totals that include every project
 
 
 class _Writer:
@@ -107,6 +110,12 @@ class _Writer:
     def __init__(self, case: Case, result: CaseResult, public: bool, rulesets: Rulesets, review: CaseResult | None):
         self.case, self.result, self.public, self.rs, self.review = case, result, public, rulesets, review
         self.records = {r.id: r for r in result.projects}
+        # Published beside the other projects' figures, a total that includes a withheld project's
+        # spending gives that spending away by subtraction: such totals are left out of the public draft.
+        self.masked = public and any(not self.shown(self.records.get(p.id)) for p in case.projects)
+        if self.masked:
+            spending = case.department.spending.model_copy(update={f: None for f in MASKED_TOTALS})
+            self.case = case.model_copy(update={"department": case.department.model_copy(update={"spending": spending})})
 
     def shown(self, record: RecordResult | None) -> bool:
         return record is not None and (record.published or not self.public)
@@ -117,7 +126,8 @@ class _Writer:
         flags = [f for f in findings if f.category == "review"]
         out = [self.basics(), self.execution(), *self.projects(), self.problems(problems), self.improvements(problems),
                self.scores()]
-        out += forms_annex(self.case, public_view(self.result) if self.public else self.result)
+        out += forms_annex(self.case, public_view(self.result) if self.public else self.result,
+                           TOTAL_WITHHELD if self.masked else None)
         if flags and not self.public:
             out.append(Section(heading="附：复核提示（修改报告时核对，公开版不含）", level=1, blocks=[
                 BulletList(items=[f"{f.problem}建议：{f.improvement}" for f in flags])]))
@@ -127,7 +137,10 @@ class _Writer:
         groups = [roll_up(self.case, self.result, self.rs.department, self.rs.project, self.public)]
         if self.review is not None:
             groups.append(roll_up(self.case, self.review, self.rs.review_department, self.rs.review_project, self.public))
-        return ranked(*groups)
+        found = ranked(*groups)
+        if self.masked:  # a department sentence citing a masked total (or a figure worked from one) is left out
+            found = [f for f in found if not (f.scope == "department" and _cites_masked(self.rs, f))]
+        return found
 
     # 一、基本情况 ---------------------------------------------------------------------------------
     def basics(self) -> Section:
@@ -155,11 +168,14 @@ class _Writer:
             sentences.append(f"全年{parts}。")
         rows = [["年初预算数", money(d.budget.initial)], ["年中调整数", money(d.budget.adjustment)],
                 ["调整后预算数", money(d.budget.final)], ["财政拨款收入", money(d.budget.appropriation_income)],
-                ["支出合计", money(sp.total)], ["　基本支出", money(sp.basic)], ["　　人员经费", money(sp.personnel)],
-                ["　　公用经费", money(sp.public)], ["　项目支出", money(sp.project)], ["结转结余", money(d.carryover)]]
+                ["支出合计", self._total(sp.total)], ["　基本支出", money(sp.basic)], ["　　人员经费", money(sp.personnel)],
+                ["　　公用经费", money(sp.public)], ["　项目支出", self._total(sp.project)], ["结转结余", money(d.carryover)]]
         blocks: list = [Paragraph(text="".join(sentences))] if sentences else []
         return Section(heading="一、部门（单位）基本情况", level=1,
                        blocks=blocks + [Table(headers=["项目", "金额（万元）"], rows=rows)])
+
+    def _total(self, value: Decimal | None) -> str:
+        return TOTAL_WITHHELD if self.masked else money(value)
 
     # 二、预算执行 ---------------------------------------------------------------------------------
     def execution(self) -> Section:
@@ -311,6 +327,28 @@ def _sentence(text: str) -> str:
 def _trimmed(text: str) -> str:
     """Whole percentages without ".00": a standard of 100% is written "100%", not "100.00%"."""
     return re.sub(r"(\d)\.00%", r"\1%", text)
+
+
+def _cites_masked(rulesets: Rulesets, finding: RolledFinding) -> bool:
+    """Whether a department finding's texts read a spending total that includes every project, directly
+    or through a metric that reads the department's spending."""
+    compiled = next((c for c in (rulesets.department, rulesets.review_department) if c is not None and c.id == finding.ruleset), None)
+    if compiled is None:
+        return False
+    tainted = {m.name for m in compiled.metrics if "spending" in free_names(m.expr.node)}
+    changed = True
+    while changed:  # metrics reading tainted metrics
+        more = {m.name for m in compiled.metrics if free_names(m.expr.node) & tainted} - tainted
+        changed, tainted = bool(more), tainted | more
+    kind, ident = ("check", finding.id[6:]) if finding.id.startswith("check.") else ("finding", finding.id)
+    fields = ("message",) if kind == "check" else ("problem", "improvement")
+    for field in fields:
+        template = compiled.templates.get((kind, ident, field))
+        for placeholder in template.placeholders if template else ():
+            path = placeholder.path
+            if path[0] in tainted or (path[0] == "spending" and len(path) > 1 and path[1] in MASKED_TOTALS):
+                return True
+    return False
 
 
 def _metric_source(compiled: CompiledRuleset | None, name: str) -> str | None:

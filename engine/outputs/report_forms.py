@@ -20,14 +20,14 @@ def _text(value) -> str:
     return format(value, "f") if not isinstance(value, str) else value
 
 
-def _funds_row(record: Project | Department, result: RecordResult) -> list[str]:
+def _funds_row(record: Project | Department, result: RecordResult, masked: str | None = None) -> list[str]:
     execution = next((i for i in result.indicators if i.id in ("budget_execution", "execution")), None)
     if isinstance(record, Project):
         initial, final, actual = record.budget.initial, record.budget.final, record.actual
     else:
         initial, final, actual = record.budget.initial, record.budget.final, record.spending.total
     rate = result.metrics.get("execution_rate")
-    return ["年度资金总额", money(initial), money(final), money(actual),
+    return ["年度资金总额", money(initial), money(final), masked or money(actual),
             number(execution.max_score) if execution else "—", percent(rate) if rate is not None else "无法计算",
             number(execution.score) if execution and execution.score is not None else "—"]
 
@@ -51,11 +51,11 @@ def _indicator_rows(record: Project | Department, result: RecordResult) -> list[
     return rows
 
 
-def _form_section(heading: str, record: Project | Department, result: RecordResult) -> Section:
+def _form_section(heading: str, record: Project | Department, result: RecordResult, masked: str | None = None) -> Section:
     if not result.published:
         reason = "；".join(e.reason for e in result.exemptions if not e.published) or "不予公开"
         return Section(heading=heading, level=2, blocks=[Paragraph(text=reason)])
-    blocks: list = [Table(headers=FUNDS_HEADERS, rows=[_funds_row(record, result)])]
+    blocks: list = [Table(headers=FUNDS_HEADERS, rows=[_funds_row(record, result, masked)])]
     if record.indicators is None:  # not stated: the report may hold the table elsewhere
         blocks.append(Paragraph(text="报告未载明绩效指标表。"))
     elif not record.indicators:
@@ -65,15 +65,16 @@ def _form_section(heading: str, record: Project | Department, result: RecordResu
     return Section(heading=heading, level=2, blocks=blocks)
 
 
-def forms_annex(case: Case, shown: CaseResult) -> list[Section]:
+def forms_annex(case: Case, shown: CaseResult, masked_total: str | None = None) -> list[Section]:
     """The annex of 自评表 tables: for the department and each project, the funds row
     (年初预算数 · 全年预算数 · 全年执行数 · 分值 · 执行率 · 得分) and the indicator table.
-    `shown` is the result as it may be shown: a withheld record gives only its stated reason."""
+    `shown` is the result as it may be shown: a withheld record gives only its stated reason;
+    `masked_total` replaces the department's 全年执行数 where it would give a withheld project away."""
     sections = [Section(heading="附件：绩效自评表", level=1,
                         blocks=[Paragraph(text="金额单位：万元；“得分”为按评分规则计算的得分。")])]
     if shown.department is not None:
         sections.append(_form_section(f"部门整体支出绩效自评表（{case.department.name}）", case.department,
-                                      shown.department))
+                                      shown.department, masked_total))
     for project, record in zip(case.projects, shown.projects):
         sections.append(_form_section(f"项目支出绩效自评表（{project.name}）", project, record))
     return sections

@@ -10,6 +10,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from jixiao.core.i18n import _
 from jixiao.records.model import Amount, Case
 
 Expr = Annotated[str, Field(description="an expression in jixiao's expression language")]
@@ -90,9 +91,9 @@ class Band(Model):
     @model_validator(mode="after")
     def _one_bound_each_side(self) -> "Band":
         if self.gt is not None and self.gte is not None:
-            raise ValueError("give gt or gte, not both")
+            raise ValueError(_("gt 与 gte 只能给一个"))
         if self.lt is not None and self.lte is not None:
-            raise ValueError("give lt or lte, not both")
+            raise ValueError(_("lt 与 lte 只能给一个"))
         return self
 
     def contains(self, value: Decimal) -> bool:
@@ -140,7 +141,7 @@ class IndicatorNode(Model):
     @model_validator(mode="after")
     def _leaf_or_group(self) -> "IndicatorNode":
         if (self.method is None) == (not self.children):
-            raise ValueError(f"indicator {self.id}: give either a method (a leaf) or children (a group)")
+            raise ValueError(_("指标 {id}：method（末级指标）与 children（指标组）须给且只给一个").format(id=self.id))
         return self
 
 
@@ -152,9 +153,9 @@ class VetoEffect(Model):
     @model_validator(mode="after")
     def _needs(self) -> "VetoEffect":
         if self.type == "grade_cap" and not self.grade:
-            raise ValueError("grade_cap needs `grade`")
+            raise ValueError(_("grade_cap 须写明 `grade`"))
         if self.type == "deduct" and self.points is None:
-            raise ValueError("deduct needs `points`")
+            raise ValueError(_("deduct 须写明 `points`"))
         return self
 
 
@@ -247,7 +248,7 @@ class RulesetTest(Model):
     @model_validator(mode="after")
     def _one_case(self) -> "RulesetTest":
         if (self.case is None) == (self.data is None):
-            raise ValueError("give either `case` (a path) or `data` (an inline case)")
+            raise ValueError(_("`case`（案例文件路径）与 `data`（内嵌案例）须给且只给一个"))
         return self
 
 

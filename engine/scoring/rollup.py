@@ -26,6 +26,7 @@ from typing import Any
 from jixiao.rulesets.compiler import CompiledRuleset
 from jixiao.core.decimals import CONTEXT, exact
 from jixiao.core.errors import Problem, RulesetError
+from jixiao.core.i18n import _
 from jixiao.records.namespace import path_resolver, record_namespace
 from jixiao.records.model import Case, Department, Project
 from jixiao.scoring.results import CaseResult, RecordResult
@@ -61,8 +62,8 @@ def _template(text: str, ruleset: CompiledRuleset, finding: Finding, field: str)
         totals = set(finding.rollup.totals)
         for placeholder in template.placeholders:
             if placeholder.path[0] == "total" and (len(placeholder.path) != 2 or placeholder.path[1] not in totals):
-                raise RulesetError([Problem(f"{where}: `{{{placeholder.dotted}}}` sums nothing: list `{placeholder.dotted[6:]}` "
-                                            f"under rollup.totals ({', '.join(sorted(totals)) or 'empty'})")])
+                raise RulesetError([Problem(_("{where}：`{{{name}}}` 没有可合计的值：请把 `{field}` 列入 rollup.totals（{totals}）").format(
+                    where=where, name=placeholder.dotted, field=placeholder.dotted[6:], totals="、".join(sorted(totals)) or "空"))])
     return template
 
 
