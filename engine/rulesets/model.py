@@ -134,7 +134,6 @@ class IndicatorNode(Model):
     weight: Amount = Field(ge=0)
     method: Method | None = None
     children: list["IndicatorNode"] = []
-    applies_when: Condition
     missing: MissingMode | None = Field(None, description="what missing data does; inherits from the parent")
     source: str | None = Field(None, description="where this indicator and its threshold come from")
 
