@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from jixiao.rulesets.compiler import CompiledRuleset
-from jixiao.core.decimals import exact, money, number, percent, round_half_up, shown_as
+from jixiao.core.decimals import exact, money, number, percent, round_half_up
 from jixiao.records.model import DIRECTION_SIGNS
-from jixiao.rulesets.model import BandsMethod, LadderMethod, RateMethod
-from jixiao.scoring.methods import band_text
+from jixiao.rulesets.model import ConditionMethod
 from jixiao.expressions.nodes import free_names
-from jixiao.scoring.explain import reason_codes, trace_record
+from jixiao.scoring.explain import reason_codes, threshold, trace_record
 from jixiao.records.model import Case
 from jixiao.scoring.results import CaseResult, RecordResult
 from jixiao.outputs.publication import public_view
@@ -381,30 +380,17 @@ def _field_label(model, path: str) -> str:
     return re.split(r"[ (（/]", text, maxsplit=1)[0]
 
 
-def _points(value: Decimal) -> str:
-    """Points of a rule as a bureau writes them: 2, 0.5, 0.8 (not 2.00)."""
-    return number(value, 0) if value == value.to_integral_value() else _stated(value)
-
-
 def _metric_label(compiled: CompiledRuleset | None, name: str, default: str) -> str:
     metric = next((m for m in compiled.metrics if m.name == name), None) if compiled else None
     return metric.label if metric is not None else default
 
 
 def _standard(leaf) -> str:
-    """What full marks need, in the words of a finance bureau's table."""
-    method, label = leaf.node.method, leaf.value_label
-    show = lambda v: _trimmed(shown_as(leaf.value_format)(v))  # noqa: E731
-    if isinstance(method, RateMethod):
-        cap = f"，最高按{_trimmed(percent(method.cap))}计" if method.cap is not None else ""
-        return f"按{label}×分值{_points(leaf.node.weight)}分计分{cap}"
-    if isinstance(method, LadderMethod):
-        side = {"below": "每低于", "above": "每超过", "both": "每偏离"}[method.direction]
-        return f"以{show(method.standard)}为标准，{side}{show(method.step)}扣{_points(method.deduct)}分"
-    if isinstance(method, BandsMethod):
-        full = next((b for b in method.bands if b.points == leaf.node.weight), None)
-        return f"{label}{band_text(full, show)}得满分" if full is not None else "按区间给分"
-    return "未达到得分条件"
+    """What full marks need (explain's threshold), in a bureau's words: 100%, 扣2分; a condition's
+    expression is code, so it is not quoted."""
+    if isinstance(leaf.node.method, ConditionMethod):
+        return "未达到得分条件"
+    return re.sub(r"(\d)\.00分", r"\1分", _trimmed(threshold(leaf)))
 
 
 def _item_loss(item, source, places: int) -> str | None:
