@@ -14,15 +14,14 @@ from decimal import Decimal
 
 from jixiao.rulesets.compiler import CompiledRuleset
 from jixiao.core.decimals import exact, money, number, percent, round_half_up
-from jixiao.records.model import DIRECTION_SIGNS
 from jixiao.rulesets.model import ConditionMethod
 from jixiao.expressions.nodes import free_names
 from jixiao.scoring.explain import reason_codes, threshold, trace_record
-from jixiao.records.model import Case
+from jixiao.records.model import DIRECTION_SIGNS, Case
 from jixiao.scoring.results import CaseResult, RecordResult
 from jixiao.outputs.publication import public_view
 from jixiao.outputs.render import score_text, scored_any
-from jixiao.outputs.report_forms import forms_annex
+from jixiao.outputs.report_forms import forms_annex, stated_text
 from jixiao.outputs.report_model import Block, BulletList, Paragraph, Report, Section, Table, chinese_number, item_number  # noqa: F401 (re-exported: the contract)
 from jixiao.scoring.rollup import RolledFinding, ranked, roll_up
 
@@ -362,9 +361,9 @@ def _missing_figures(compiled: CompiledRuleset | None, record, result: RecordRes
     """The stated-nowhere figures the record's execution indicator needed, by their names in the form."""
     if compiled is None:
         return []
+    execution = next((s.name for s in result.indicators if s.id in ("execution", "budget_execution")), None)
     trace = trace_record(compiled, record, result, case, engine="native")
-    paths = [m for u in trace.unassessed if u.what.startswith("指标") and u.what.endswith(
-        next((s.name for s in result.indicators if s.id in ("execution", "budget_execution")), "\0")) for m in u.missing]
+    paths = [m for u in trace.unassessed if u.what == f"指标 {execution}" for m in u.missing]
     return [_field_label(type(record), path) for path in paths]
 
 
@@ -394,7 +393,7 @@ def _standard(leaf) -> str:
 
 
 def _item_loss(item, source, places: int) -> str | None:
-    """One indicator row below its share: "农村户厕改造数实际完成480户（年度指标值≥800户），扣5.62分"."""
+    """One indicator row below its share: "农村户厕改造数实际完成480户（年度指标值≥800户），扣6.00分"."""
     if item.score is None or item.weight is None:
         return None
     lost = round_half_up(item.weight, places) - item.score
@@ -402,17 +401,10 @@ def _item_loss(item, source, places: int) -> str | None:
         return None
     unit = next((i.unit or "" for i in (source.indicators or []) if i.name == item.name and i.level1 == item.level1), "")
     if item.kind == "qualitative":  # words: quoted after a colon, never run into the sentence
-        actual = f"：{_stated(item.actual)}" if item.actual is not None else "：实际完成情况未填报"
-        target = f"（年度指标值：{_stated(item.target)}）" if item.target is not None else ""
+        actual = f"：{stated_text(item.actual)}" if item.actual is not None else "：实际完成情况未填报"
+        target = f"（年度指标值：{stated_text(item.target)}）" if item.target is not None else ""
     else:
-        actual = f"实际完成{_stated(item.actual)}{unit}" if item.actual is not None else "实际完成值未填报"
+        actual = f"实际完成{stated_text(item.actual)}{unit}" if item.actual is not None else "实际完成值未填报"
         sign = DIRECTION_SIGNS.get(item.direction or "", "")
-        target = f"（年度指标值{sign}{_stated(item.target)}{unit}）" if item.target is not None else ""
+        target = f"（年度指标值{sign}{stated_text(item.target)}{unit}）" if item.target is not None else ""
     return f"{item.name}{actual}{target}，扣{number(lost)}分"
-
-
-def _stated(value) -> str:
-    """A stated indicator value as the report states it (1200 stays 1200, 97.5 stays 97.5)."""
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
-    return str(value)

@@ -13,7 +13,7 @@ INDICATOR_HEADERS = ["一级指标", "二级指标", "三级指标", "年度指�
 
 
 
-def _text(value) -> str:
+def stated_text(value) -> str:
     """A stated value as the report states it (1200 stays 1200, 97.5 stays 97.5)."""
     if value is None:
         return "—"
@@ -41,8 +41,8 @@ def _indicator_rows(record: Project | Department, result: RecordResult) -> list[
         if item is not None:
             items.remove(item)
         unit = indicator.unit or ""
-        target = f"{_text(indicator.target)}{unit}" if indicator.target is not None else "—"
-        actual = f"{_text(indicator.actual)}{unit}" if indicator.actual is not None else "—"
+        target = f"{stated_text(indicator.target)}{unit}" if indicator.target is not None else "—"
+        actual = f"{stated_text(indicator.actual)}{unit}" if indicator.actual is not None else "—"
         rows.append([indicator.level1, indicator.level2 or "", indicator.name,
                      DIRECTION_SIGNS.get(indicator.direction or "", "") + target, actual,
                      number(indicator.weight) if indicator.weight is not None else "—",
