@@ -58,7 +58,7 @@ def test_missing_required_field(tmp_path):
 
 def test_duplicate_project_ids(tmp_path):
     problems = problems_of(tmp_path, GOOD.replace("id: b", "id: a"))
-    assert problems == [f"{tmp_path / 'bad.yaml'}:11:9: project a, field id: duplicate project id (also project #1)"]
+    assert problems == [f"{tmp_path / 'bad.yaml'}:11:9: project a, field id: 项目编号重复（与第1个项目相同）"]
 
 
 def test_yaml_syntax_error(tmp_path):

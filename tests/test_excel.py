@@ -85,7 +85,10 @@ def test_template_bytes_are_the_same_every_time(tmp_path):
 
 # ---- round trip ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("source", [SAMPLE, SEED], ids=["sample", "seed"])
+REAL = sorted((SEED.parent / "real").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("source", [SAMPLE, SEED, *REAL], ids=["sample", "seed", *(p.stem for p in REAL)])
 def test_a_case_exported_to_the_template_and_imported_back_is_the_same_case(tmp_path, source):
     case = load_case(source)
     path = tmp_path / "case.xlsx"
@@ -305,3 +308,75 @@ def test_text_that_begins_with_an_equals_sign_stays_text(tmp_path):
     path = tmp_path / "eq.xlsx"
     write_template(path, "project", case)
     assert import_workbooks([path]).projects == [odd]
+
+
+# ---- columns by their header labels, merged cells, several workbooks, stated none ----------------
+
+def test_swapped_funds_columns_read_by_their_labels(tmp_path):
+    """年初预算数 and 全年执行数 swapped (headers and values): the import reads the same figures."""
+    book = tmp_path / "form.xlsx"
+    write_template(book, "project")
+    fill_project_workbook(book)
+    straight = import_workbooks([book])
+    wb = load_workbook(book)
+    ws = wb["项目A"]
+    header, total = row_of(ws, "项目资金（万元）"), row_of(ws, "年度资金总额")
+    for row in (header, total, total + 1):
+        ws.cell(row, 3).value, ws.cell(row, 5).value = ws.cell(row, 5).value, ws.cell(row, 3).value
+    wb.save(book)
+    swapped = import_workbooks([book])
+    assert swapped == straight
+    assert (swapped.projects[0].budget.initial, swapped.projects[0].actual) == (D(67), D("56.18"))
+    ws.cell(header, 5).value = "执行数合计"  # a header the form does not know: named, not guessed
+    wb.save(book)
+    with pytest.raises(CaseError) as caught:
+        import_workbooks([book])
+    assert f"{book}:项目A!A{header}: 表头缺少“年初预算数”列" in [str(p) for p in caught.value.problems]
+
+
+def test_a_merged_value_cell_is_refused_as_merged(tmp_path):
+    book = tmp_path / "form.xlsx"
+    write_template(book, "project")
+    fill_project_workbook(book)
+    wb = load_workbook(book)
+    ws = wb["项目A"]
+    total = row_of(ws, "年度资金总额")
+    ws.merge_cells(f"C{total}:E{total}")  # drops 全年预算数 and 全年执行数 from view
+    wb.save(book)
+    with pytest.raises(CaseError) as caught:
+        import_workbooks([book])
+    messages = [str(p) for p in caught.value.problems]
+    assert f"{book}:项目A!E{total}: 单元格E{total}与其他单元格合并（C{total}:E{total}），其值无法单独读取：请取消合并，分别填写各栏" in messages
+    assert not any("required field is missing" in m for m in messages)
+
+
+def test_a_department_workbook_and_a_project_workbook_import_together(tmp_path):
+    case = load_case(SAMPLE)
+    department, projects = tmp_path / "dept.xlsx", tmp_path / "proj.xlsx"
+    write_template(department, "department", case.model_copy(update={"projects": []}))
+    write_template(projects, "project", case)
+    assert import_workbooks([department, projects]) == case
+    # a 基本信息 that disagrees is named, cell and both values
+    wb = load_workbook(projects)
+    info = wb["基本信息"]
+    info.cell(row_of(info, "年度"), 2).value = 2023
+    wb.save(projects)
+    with pytest.raises(CaseError) as caught:
+        import_workbooks([department, projects])
+    assert [str(p) for p in caught.value.problems] == [
+        f"{projects}:基本信息!A1: 年度为“2023”，与第一张基本信息（{department}:基本信息!A1）的“2024”不一致"]
+
+
+def test_stated_as_none_survives_the_form_and_not_stated_stays_none(tmp_path):
+    case = load_case(SEED)
+    project = case.projects[0].model_copy(update={"indicators": None})  # not stated
+    department = case.department.model_copy(update={"vetoes": [], "internal_units": []})  # stated as none
+    case = case.model_copy(update={"department": department, "projects": [project]})
+    path = tmp_path / "none.xlsx"
+    write_template(path, "department", case)
+    ws = load_workbook(path)["部门整体"]
+    assert ws.cell(row_of(ws, "一票否决事项") + 2, 1).value == "（无）"
+    back = import_workbooks([path])
+    assert back.department.vetoes == [] and back.department.internal_units == []
+    assert back.projects[0].indicators is None and back.department.indicators == []
+    assert back == case

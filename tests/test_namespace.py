@@ -7,7 +7,7 @@ from conftest import ROOT
 from jixiao import evaluate_record, load_case, load_ruleset
 from jixiao.rulesets.loader import shipped_ids
 
-CASES = [load_case(p) for p in sorted((ROOT / "cases").glob("*.yaml"))] + \
+CASES = [load_case(p) for p in sorted((ROOT / "cases").rglob("*.yaml"))] + \
         [load_case(p) for p in sorted((ROOT / "tests" / "data" / "review").glob("*.yaml"))]
 
 

@@ -72,3 +72,16 @@ def test_no_missing_value_inside_a_sentence(marked, source, department):
                 if MARK in line or any(word in line for word in WORDS):
                     faults.append(f"{what}{' (public)' if public else ''}: {line}")
     assert not faults, "\n".join(sorted(set(faults))[:40])
+
+
+@pytest.mark.parametrize("source", sorted((SEED.parent / "real").glob("*.yaml")), ids=lambda p: p.stem)
+def test_the_transcribed_reports_draft_without_a_missing_value_in_a_sentence(marked, source):
+    d, p = load_ruleset("department-overall"), load_ruleset("mof-project-selfeval")
+    rd, rp = load_ruleset("review-fuhe"), load_ruleset("review-fuhe-project")
+    case = load_case(source)
+    for public in (False, True):
+        text = render_markdown(build_report(case, evaluate_case(case, d, p, "native"), public,
+                                            Rulesets(d, p, rd, rp), evaluate_case(case, rd, rp, "native")))
+        faults = [line for line in text.splitlines()
+                  if not line.startswith("|") and (MARK in line or any(word in line for word in WORDS))]
+        assert not faults, "\n".join(faults)

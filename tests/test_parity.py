@@ -188,7 +188,7 @@ def department(draw) -> Case:
 
 # ---- the tests -----------------------------------------------------------------------------
 
-CASES = sorted((ROOT / "cases").glob("*.yaml"))
+CASES = sorted((ROOT / "cases").rglob("*.yaml"))
 
 
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])

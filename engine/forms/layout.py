@@ -50,12 +50,27 @@ INFO_FIELDS = [
 # "stated as none" in a list or table: this text alone in its first cell; an empty block is "not stated"
 STATED_NONE = "（无）"
 
+# rows both forms have: 政府采购, and the report's own total, grade and target rate
+PROCUREMENT_FIELDS = [
+    Field("政府采购预算（补充）", ("procurement", "budget"), "money"),
+    Field("政府采购支出（补充）", ("procurement", "actual"), "money"),
+    Field("授予中小企业合同金额（补充）", ("procurement", "sme"), "money"),
+]
+STATED_TOTAL_FIELDS = [
+    Field("报告所列总分分值（补充）", ("stated", "total_weight"), "money"),
+    Field("报告所列总分（补充）", ("stated", "total_score"), "money"),
+    Field("报告所列等级（补充）", ("stated", "grade"), "text"),
+    Field("报告所列目标实现率（补充）", ("stated", "target_rate"), "rate"),
+]
+
 # project form, labelled rows (label A:B, value C:H) before and after the funds block
 PROJECT_HEAD = [
     Field("项目名称", ("name",), "text"),
     Field("项目编号", ("id",), "text"),
     Field("主管部门", ("department",), "text"),
     Field("实施单位", ("implementing_units",), "text_list"),
+    Field("项目类别", ("category",), "text"),
+    Field("项目属性", ("attribute",), "text"),
     Field("资金来源", ("funding_source",), "source"),
     Field("是否涉密", ("confidential",), "bool"),
 ]
@@ -65,17 +80,12 @@ PROJECT_EXTRA = [
     Field("上年结转资金（补充）", ("budget", "carried_over"), "money"),
     Field("到位资金（补充）", ("arrived",), "money"),
     Field("结转结余（补充）", ("carryover",), "money"),
-    Field("政府采购预算（补充）", ("procurement", "budget"), "money"),
-    Field("政府采购支出（补充）", ("procurement", "actual"), "money"),
-    Field("授予中小企业合同金额（补充）", ("procurement", "sme"), "money"),
-    Field("报告所列总分分值（补充）", ("stated", "total_weight"), "money"),
-    Field("报告所列总分（补充）", ("stated", "total_score"), "money"),
-    Field("报告所列等级（补充）", ("stated", "grade"), "text"),
+    *PROCUREMENT_FIELDS,
+    *STATED_TOTAL_FIELDS,
 ]
 
 # the funds block of the project form: header row, then the 年度资金总额 row and its parts
 FUNDS_ANCHOR = "项目资金（万元）"
-FUNDS_HEADERS = ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]  # columns C..H
 FUNDS_TOTAL = "年度资金总额"
 FUNDS_PARTS = ["其中：本年财政拨款", "上年结转资金", "其他资金"]  # rows of the blank form; a case's own lines replace them
 PART_PREFIX = "其中："
@@ -126,9 +136,7 @@ DEPARTMENT_FIELDS = [
     Field("上年支出合计（补充）", ("previous_year", "spending", "total"), "money"),
     Field("上年基本支出（补充）", ("previous_year", "spending", "basic"), "money"),
     Field("上年项目支出（补充）", ("previous_year", "spending", "project"), "money"),
-    Field("政府采购预算（补充）", ("procurement", "budget"), "money"),
-    Field("政府采购支出（补充）", ("procurement", "actual"), "money"),
-    Field("授予中小企业合同金额（补充）", ("procurement", "sme"), "money"),
+    *PROCUREMENT_FIELDS,
     Field("上年“三公”经费预算数（补充）", ("three_public", "previous_year_budget"), "money"),
     *[Field(f"{label}{what}（补充）", ("three_public", key, field), "money")
       for key, label in (("abroad", "因公出国（境）费"), ("vehicle_purchase", "公务用车购置费"),
@@ -147,9 +155,7 @@ DEPARTMENT_FIELDS = [
     Field("报告所列预算执行率（补充）", ("stated", "execution_rate"), "rate"),
     Field("报告所列执行率分值（补充）", ("stated", "execution_weight"), "money"),
     Field("报告所列执行率得分（补充）", ("stated", "execution_score"), "money"),
-    Field("报告所列总分分值（补充）", ("stated", "total_weight"), "money"),
-    Field("报告所列总分（补充）", ("stated", "total_score"), "money"),
-    Field("报告所列等级（补充）", ("stated", "grade"), "text"),
+    *STATED_TOTAL_FIELDS,
 ]
 DEPARTMENT_FUNDS_ANCHOR = "部门预算与支出（万元）"
 

@@ -18,6 +18,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.records.model import Case, Department, Project
 from jixiao.forms import layout as L
+from jixiao.core.errors import JixiaoError
+from jixiao.core.i18n import _
 from jixiao.core.office import save_workbook
 
 BLANK_INDICATOR_ROWS = 12
@@ -245,7 +247,7 @@ def department_sheet(ws: Worksheet, department: Department | None) -> None:
     for key, count in (department.declared_counts if department else {}).items():
         counts += [{"key": key, "count": count.total}] if count.total is not None else []
         counts += [{"key": key, "part": part, "count": n} for part, n in count.parts.items()]
-    row = _table(ws, row + 1, L.COUNT_COLUMNS, counts, BLANK_COUNT_ROWS)[1] + 1
+    row = _table(ws, row + 1, L.COUNT_COLUMNS, counts or None, BLANK_COUNT_ROWS)[1] + 1  # no counts: blank rows
     row = _indicator_block(ws, row, department.indicators if department else None)
     row = _text_list(ws, row, L.PROBLEMS_ANCHOR, narrative.problems if narrative else None)
     _text_list(ws, row, L.IMPROVEMENTS_ANCHOR, narrative.improvements if narrative else None)
@@ -315,7 +317,7 @@ def build_workbook(kind: str, case: Case | None = None) -> Workbook:
     """`project`: 基本信息 + project forms (+ 项目清单 when blank); `department`: 基本信息 + the
     department form (+ every project form of the case, so a whole case fits in one workbook)."""
     if kind not in ("project", "department"):
-        raise ValueError(f"unknown form kind {kind!r} (project, department)")
+        raise JixiaoError(_("未知的表样类型“{kind}”（可用：project、department）").format(kind=kind))
     wb = Workbook()
     guide_sheet(wb.active)
     wb.active.title = L.GUIDE

@@ -36,7 +36,7 @@ def _indicator_rows(record: Project | Department, result: RecordResult) -> list[
     """One row per indicator the record states, with the score jixiao gave it."""
     items = [item for ind in result.indicators for item in ind.items]
     rows = []
-    for indicator in record.indicators:
+    for indicator in record.indicators or ():  # None: the report's table is not stated
         item = next((i for i in items if i.name == indicator.name and i.level1 == indicator.level1), None)
         if item is not None:
             items.remove(item)

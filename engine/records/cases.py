@@ -7,6 +7,7 @@ from typing import Any, Iterable, Iterator
 from pydantic import ValidationError
 
 from jixiao.core.errors import CaseError, Problem
+from jixiao.core.i18n import _
 from jixiao.records.model import Case
 from jixiao.core.problems import problems_from
 from jixiao.core.yamlsource import LineMap, read_yaml
@@ -30,7 +31,7 @@ def _record_label(data: Any):
 
 def case_from_data(data: Any, lines: LineMap) -> Case:
     if not isinstance(data, dict):
-        raise CaseError([Problem("a case file is a mapping with `case`, `department` and `projects`", lines.find(()))])
+        raise CaseError([Problem(_("案例文件应为含 case、department、projects 三项的映射"), lines.find(()))])
     try:
         case = Case.model_validate(data)
     except ValidationError as exc:
@@ -39,7 +40,7 @@ def case_from_data(data: Any, lines: LineMap) -> Case:
     problems = []
     for i, project in enumerate(case.projects):
         if project.id in seen:
-            problems.append(Problem(f"duplicate project id (also project #{seen[project.id] + 1})",
+            problems.append(Problem(_("项目编号重复（与第{n}个项目相同）").format(n=seen[project.id] + 1),
                                     lines.find(("projects", i, "id")), f"project {project.id}", "id"))
         seen.setdefault(project.id, i)
     if problems:

@@ -166,6 +166,7 @@ class Stated(Model):
     total_weight: Amount | None = Field(None, description="总分的分值 (满分)")
     total_score: Amount | None = Field(None, description="自评总分/得分")
     grade: str | None = Field(None, description="自评等级 as printed (优, 优秀, 良 …)")
+    target_rate: Percent | None = Field(None, description="目标实现率/目标完成率 as printed, in percent")
     execution_rate_step: Decimal | None = Field(
         None, exclude=True, description="computed, never given: one unit of the stated rate's last printed place, as a "
                           "fraction (0.0001 for 96.12%), so checks tell a truncated rate from a rounded one")
@@ -269,7 +270,7 @@ class Project(Model):
     id: str
     name: str
     funding_source: FundingSource | str | None = Field(
-        None, description="资金来源: one of the five values, or the report's own words (财政资金, 混合 …)")
+        None, union_mode="left_to_right", description="资金来源: one of the five values, or the report's own words (财政资金, 混合 …)")
     budget: ProjectBudget = ProjectBudget()
     actual: Amount | None = Field(None, description="实际支出/全年执行数")
     arrived: Amount | None = Field(None, description="到位资金")
@@ -278,6 +279,8 @@ class Project(Model):
         None, description="资金构成 (本年/上年结转; 中央/省/市/县; 财政/自筹), lines summing to the budget")
     procurement: Procurement = Procurement()
     department: str | None = Field(None, description="主管部门")
+    category: str | None = Field(None, description="项目类别 as ticked (部门预算项目, 县直专项, 转移支付项目 …)")
+    attribute: str | None = Field(None, description="项目属性 as ticked (持续性项目 / 新增性项目)")
     implementing_units: list[str] | None = Field(None, description="实施单位")
     confidential: bool = False
     stated: Stated = Stated()

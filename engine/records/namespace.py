@@ -117,6 +117,10 @@ def _field_converter(annotation: Any):
     if _is_plain(annotation):
         return None
     origin = typing.get_origin(annotation)
+    if origin in (Union, getattr(__import__("types"), "UnionType")):
+        options = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(options) == 1:  # `X | None`: None passes as it is (the converter tests it), X as X
+            return _field_converter(options[0])
     if origin is list:
         (item,) = typing.get_args(annotation)
         if _is_plain(item):

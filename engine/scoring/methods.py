@@ -17,6 +17,7 @@ from typing import Any
 from jixiao.rulesets.compiler import CompiledIndicator, CompiledRuleset
 from jixiao.core.decimals import CONTEXT, divide, number, percent, round_half_up, shown_as
 from jixiao.core.errors import EvaluationError
+from jixiao.core.i18n import _
 from jixiao.rulesets.model import BandsMethod, ConditionMethod, LadderMethod, OwnIndicatorsMethod, RateMethod, Tier
 
 ZERO = Decimal(0)
@@ -109,17 +110,18 @@ def band_text(band, _show) -> str:
 
 # ---- the record's own indicators ---------------------------------------------------------
 
-def score_own_indicators(leaf: CompiledIndicator, method: OwnIndicatorsMethod, indicators: list[dict],
+def score_own_indicators(leaf: CompiledIndicator, method: OwnIndicatorsMethod, indicators: list[dict] | None,
                          tiers: list[Tier], places: int) -> Outcome:
     """Score 产出/效益/满意度 rows by direction (正向/反向/等于) or qualitative tier.
 
     The node's weight is shared as the form's own 分值 say (scaled to the node's weight when they
     add up to something else), or equally when the form gives none.
     """
-    rows = [i for i in indicators if i.get("level1") in method.level1]
+    rows = [i for i in indicators or () if i.get("level1") in method.level1]
     weight = leaf.node.weight
-    if not rows:
-        return Outcome(None, None, f"未填报{'/'.join(method.level1)}指标", items=[])
+    if not rows:  # not stated (None) is 未填报; a table stated without such rows says so
+        told = _("报告未设{level1}指标") if indicators is not None else _("未填报{level1}指标")
+        return Outcome(None, None, told.format(level1="/".join(method.level1)), items=[])
     form_weights = [r.get("weight") for r in rows]
     if all(w is not None for w in form_weights) and sum(form_weights) > 0:
         total = sum(form_weights)
@@ -208,7 +210,7 @@ def score_leaf(compiled: CompiledRuleset, leaf: CompiledIndicator, ns: dict, fir
     method, places = leaf.node.method, compiled.ruleset.rounding.places
     kind = type(method)  # the ruleset schema's method models have no subclasses
     if kind is OwnIndicatorsMethod:
-        outcome = score_own_indicators(leaf, method, ns.get("indicators") or [], compiled.ruleset.tiers, places)
+        outcome = score_own_indicators(leaf, method, ns.get("indicators"), compiled.ruleset.tiers, places)
         outcome = _combine_items(leaf, outcome, places)
     elif kind is ConditionMethod:
         outcome = score_condition(leaf, fired, places)
