@@ -46,8 +46,9 @@ def test_sample_county_totals_difference_and_quality():
 def test_seed_review_keeps_not_assessable_ungraded_and_counts_flags():
     result = _reviewed(SEED)
     dept = result.records[0]
-    # 19.82 partial (only 预算执行率 14.82 and 勾稽一致 5 scored); 勾稽一致 5 → 3: 17.82, still no grade
-    assert (dept.self_score, dept.reviewed_score, dept.reviewed_grade) == (Decimal("19.82"), Decimal("17.82"), None)
+    # 5.00 partial: only 勾稽一致 5 scored (预算完成率 needs 上年结转, 本年追加, 年末结余, which the seed
+    # does not state); 勾稽一致 5 → 3: 3.00, still no grade
+    assert (dept.self_score, dept.reviewed_score, dept.reviewed_grade) == (Decimal("5.00"), Decimal("3.00"), None)
     # review-fuhe flags the seed's department three times (duplicate paragraph, 街道, 7 vs 5 funds):
     # 1 adjustment and 2.00 points would be 良, but 3 flags > 2 → 中
     assert sorted(f.id for f in dept.flags) == ["declared_count_mismatch", "duplicate_paragraph", "other_unit_wording_street"]

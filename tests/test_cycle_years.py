@@ -34,24 +34,27 @@ def test_trend_moved_indicators_and_problems_by_reason_code():
     zljc = trends["nt-zljc"]
     assert (zljc.last_score, zljc.this_score, zljc.change, zljc.trend) == (Decimal("84.79"), Decimal("85.79"), Decimal("1.00"), "上升")
     assert [(m.id, m.last, m.this) for m in zljc.moved] == [("budget_execution", Decimal("8.50"), Decimal("9.50"))]
-    # its 2023 low_execution (85% < 90%) is gone in 2024: addressed; 农村人居环境整治 is below 90% both years
-    # (80% then 85%): the same reason code persists, although the sentence's figures changed
-    assert [f.id for f in zljc.addressed] == ["low_execution"] and zljc.persisting == [] and zljc.new == []
+    # its 2023 low_execution (85% < 90%) is gone in 2024: addressed; its 检测报告按时出具率 misses its target
+    # by more than 10% in both years (the 2023 case keeps the 2024 indicator rows): missed_targets persists.
+    # 农村人居环境整治 is below 90% both years (80% then 85%): the same reason code persists although the
+    # sentence's figures changed, and so does its missed 户厕 target (480 of 800 both years)
+    assert [f.id for f in zljc.addressed] == ["low_execution"] and zljc.new == []
+    assert [f.id for f in zljc.persisting] == ["missed_targets"]
     rjhj = trends["nt-rjhj"]
-    assert [f.id for f in rjhj.persisting] == ["low_execution"] and rjhj.addressed == []
+    assert [f.id for f in rjhj.persisting] == ["low_execution", "missed_targets"] and rjhj.addressed == []
     assert trends["sample-nyj"].trend == "持平" and trends["sample-nyj"].moved == []
 
 
 def test_application_rule_budget_suggestion_and_tasks():
     rule = load_application_rule(RULE)
     trends = {t.id: t for t in compare_years(_scored(LAST), _scored(THIS)).records}
-    # 中 → 压减5%: 140.00 × 0.95 = 133.00; the persisting problem is due 30 days after 2025-06-30, and its
-    # severity rises by one (low_execution is 3 in mof-project-selfeval) to 4
+    # 中 → 压减5%: 140.00 × 0.95 = 133.00; each persisting problem is due 30 days after 2025-06-30, and its
+    # severity rises by one (low_execution and missed_targets are 3 in mof-project-selfeval) to 4
     rjhj = apply_results(rule, trends["nt-rjhj"], Decimal("140.00"))
     assert (rjhj.suggestion, rjhj.change, rjhj.suggested_budget) == ("压减预算", Decimal("-0.05"), Decimal("133.00"))
-    (task,) = rjhj.tasks
-    assert task.repeated and task.due == datetime.date(2025, 7, 30) and task.severity == 4
-    assert task.problem.endswith("（上年已指出，仍未整改）")
+    assert [(t.id, t.repeated, t.due, t.severity) for t in rjhj.tasks] == [
+        ("low_execution", True, datetime.date(2025, 7, 30), 4), ("missed_targets", True, datetime.date(2025, 7, 30), 4)]
+    assert all(task.problem.endswith("（上年已指出，仍未整改）") for task in rjhj.tasks)
     # 优 → 优先保障, unchanged 320.00, no task
     gbzn = apply_results(rule, trends["nt-gbzn"], Decimal("320.00"))
     assert (gbzn.suggestion, gbzn.suggested_budget, gbzn.tasks) == ("优先保障", Decimal("320.00"), [])
@@ -59,13 +62,15 @@ def test_application_rule_budget_suggestion_and_tasks():
 
 def test_a_falling_score_adds_the_falling_action():
     # the 2024 result taken as if it were 2022's, then the (lower) 2023 one: 农产品质量安全监测 85.79 → 84.79,
-    # 良 → 保持 (0) plus falling (−0.05): 80.00 × 0.95 = 76.00; low_execution is new → due 2025-06-30 + 90 days
+    # 良 → 保持 (0) plus falling (−0.05): 80.00 × 0.95 = 76.00; low_execution is new → due 2025-06-30 + 90 days;
+    # missed_targets was there already → due + 30 days
     earlier = _scored(THIS).model_copy(update={"year": 2022})
     trends = {t.id: t for t in compare_years(earlier, _scored(LAST)).records}
     zljc = apply_results(load_application_rule(RULE), trends["nt-zljc"], Decimal("80.00"))
     assert zljc.trend == "下降" and zljc.suggestion == "保持预算规模；得分下降，再压减"
     assert zljc.suggested_budget == Decimal("76.00")
-    assert [(t.id, t.repeated, t.due) for t in zljc.tasks] == [("low_execution", False, datetime.date(2025, 9, 28))]
+    assert [(t.id, t.repeated, t.due) for t in zljc.tasks] == [("missed_targets", True, datetime.date(2025, 7, 30)),
+                                                             ("low_execution", False, datetime.date(2025, 9, 28))]
 
 
 def test_years_in_the_wrong_order_are_refused():

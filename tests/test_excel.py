@@ -135,7 +135,7 @@ def test_the_layout_has_a_place_for_every_field_of_the_records():
     # the 其中 rows under 年度资金总额 are the funding lines; the rate's step is computed, never filled
     project |= {("funding",), ("stated", "execution_rate_step")}
     assert _leaves(Project) == project
-    department = {f.path for f in L.DEPARTMENT_FIELDS} | {("id",), ("name",), ("vetoes",), ("indicators",),
+    department = {f.path for f in L.DEPARTMENT_FIELDS} | {("id",), ("name",), ("sector",), ("vetoes",), ("indicators",),
                                                           ("declared_counts",), ("spending", "public_lines"),
                                                           ("stated", "execution_rate_step")}
     department |= {("previous_year", group, name) for group, model in (("budget", DepartmentBudget),
@@ -145,7 +145,7 @@ def test_the_layout_has_a_place_for_every_field_of_the_records():
     assert _leaves(Department) == department
     assert {c.field for c in L.INDICATOR_COLUMNS} == set(Indicator.model_fields)
     assert {c.field for c in L.VETO_COLUMNS} == set(VetoStatement.model_fields)
-    assert {f.path[1] for f in L.INFO_FIELDS if f.path[0] == "department"} == {"id", "name"}
+    assert {f.path[1] for f in L.INFO_FIELDS if f.path[0] == "department"} == {"id", "name", "sector"}
 
 
 # ---- template → fill → import → score → xlsx -------------------------------------------------

@@ -19,9 +19,9 @@ def test_reason_codes_give_points_lost_value_and_threshold(seed_result, project_
     assert (code.indicator, code.points_lost, code.value) == ("budget_execution", D("1.61"), "预算执行率83.85%")
     assert code.threshold == "预算执行率达到100.00%得满分"
     assert reason_codes(project_rs, by_id(seed_result.projects, "weiwen"))[0].points_lost == D("2.81")
-    (dept,) = reason_codes(department_rs, seed_result.department)
-    assert (dept.indicator, dept.points_lost) == ("execution", D("0.18"))
-    assert dept.threshold == "标准100.00%，每低于5.00%扣2.00分"
+    # the seed's department loses no scored points: its 预算完成率 is not assessable (no 上年结转,
+    # 本年追加 or 年末结余 stated) and 支出数据勾稽 scores full marks
+    assert reason_codes(department_rs, seed_result.department) == []
 
 
 def test_reason_codes_rank_by_points_lost(department_rs, project_rs, engine_name):
@@ -30,6 +30,7 @@ def test_reason_codes_rank_by_points_lost(department_rs, project_rs, engine_name
     lost = [c.points_lost for c in codes]
     assert lost == sorted(lost, reverse=True)
     assert (codes[0].indicator, codes[0].points_lost) == ("execution", D("1.65"))
+    assert codes[0].threshold == "标准100.00%，每低于5.00%扣2.00分"
 
 
 def test_trace_lists_metric_inputs_fired_rules_and_missing_data(seed_case, seed_result, department_rs, project_rs, engine_name):
@@ -45,7 +46,8 @@ def test_trace_lists_metric_inputs_fired_rules_and_missing_data(seed_case, seed_
     assert missing["指标 公用经费控制率"] == ("spending.public_budget",)
     assert missing["指标 结转结余率"] == ("carryover",)
     text = render_trace(dept)
-    assert "预算执行率：扣0.18分" in text and "缺少：staff.actual" in text
+    assert missing["指标 预算完成率"] == ("budget.carried_over", "budget.supplementary", "budget.year_end_balance")
+    assert "缺少：staff.actual" in text
 
 
 def test_explain_command_for_one_project():

@@ -43,7 +43,7 @@ def test_a_hostile_host_context_changes_nothing(engine_name):
     with localcontext(HOSTILE):
         got = outputs(engine_name)
     assert got == expected
-    assert '"score":"14.82"' in expected[0]  # the seed's execution-rate score, worked by hand
+    assert '"score":"8.39"' in expected[0]  # 雪亮工程's execution score 83.85% × 10, worked by hand
 
 
 @pytest.mark.parametrize("text, value", [("abs(x)", D("123456.78")), ("-x", D("123456.78")), ("x * 2", D("-246913.56"))])

@@ -29,10 +29,12 @@ EXPECTED = {
     # 60% × 10, 总分 90 = 15 + 20 + 15 + 10 + 15 + 15 (the 分值 add up to 100 without the execution
     # score); T2 100 ÷ 202 = 49.50% (printed 50%, |50 − 49.505| ≤ 0.5), score 5 = 50% × 10. Both are
     # below 90% → low_execution; 总分 of T2 is not stated, so not checked.
-    "hubei-ezhou-czj-2019": {"ezhou-czj": ([], []), "goumai-fuwu": ([], ["low_execution"]),
-                             "zhengwu-guanli": ([], ["low_execution"])},
+    # (these projects state no 结余结转, so the low execution is phrased with the unspent amount:
+    # low_execution_unspent)
+    "hubei-ezhou-czj-2019": {"ezhou-czj": ([], []), "goumai-fuwu": ([], ["low_execution_unspent"]),
+                             "zhengwu-guanli": ([], ["low_execution_unspent"])},
     # 87.06 ÷ 239 = 36.43% < 90% → low_execution; no indicator table → no "未设置量化绩效指标".
-    "hunan-leiyang-sizhong-2022": {"leiyang-sizhong": ([], []), "shengjun-gongyong": ([], ["low_execution"])},
+    "hunan-leiyang-sizhong-2022": {"leiyang-sizhong": ([], []), "shengjun-gongyong": ([], ["low_execution_unspent"])},
     # an excerpt of 779 characters ending in the duties: nothing to check, nothing to find
     "hunan-sheng-yjt-2023": {"hunan-yjt": ([], [])},
     # only the rate 103.21% and department-wide indicators (no amounts): nothing fails
@@ -42,7 +44,7 @@ EXPECTED = {
     # 编制 43 + 7 + 276 = 326 = 人员编制; 实有 326 → 在职人员控制率 100%; units 15 + 1 + 1 = 17
     "yunnan-baoshan-nyncj-2019": {"baoshan-nyncj": ([], [])},
     # 10 ÷ 50 = 20% (printed "20"), score 4 = 20% × 20 → consistent; 20% < 90% → low_execution
-    "yunnan-changning-gxs-2022": {"changning-gxs": ([], []), "shengzhu-yangzhichang": ([], ["low_execution"])},
+    "yunnan-changning-gxs-2022": {"changning-gxs": ([], []), "shengzhu-yangzhichang": ([], ["low_execution_unspent"])},
     # 资金到位及时率: actual 100 ≥ target 100, yet scored 7 of 10 with the deviation cell empty
     # (met_but_marked_down); 总分 96 = 10 + (10 + 10 + 7 + 10 + 10 + 9 + 10 + 10 + 10) and 优 for 96;
     # the amounts' columns are not marked, so budget and spending are not stated: not "未填报预算".
@@ -132,8 +134,9 @@ TOP = {
         "zongzhi": (["budget_stated", "has_quantified_indicators"], ["budget_not_stated", "no_quantified_indicators"]),
     },
     # constructed sample: every figure adds up (see its header); nt-rjhj 119 ÷ 140 = 85% < 90%
-    "sample-county-2024": {"sample-nyj": ([], []), "nt-gbzn": ([], []), "nt-zljc": ([], []),
-                           "nt-rjhj": ([], ["low_execution"])},
+    # missed_targets (more than 10% short): nt-zljc 检测报告按时出具率 80 < 95 × 0.9; nt-rjhj 户厕 480 < 720 and three more
+    "sample-county-2024": {"sample-nyj": ([], []), "nt-gbzn": ([], []), "nt-zljc": ([], ["missed_targets"]),
+                           "nt-rjhj": ([], ["low_execution", "missed_targets"])},
 }
 
 

@@ -58,7 +58,9 @@ def test_seed_problems_cite_the_projects_and_amounts(seed_case, engine_name):
 def test_execution_table_and_department_rate(seed_case, engine_name):
     report = draft(seed_case, engine_name)
     execution = section(report, "二、预算执行情况")
-    assert execution.blocks[0].text == "部门支出合计377.32万元，预算数379.04万元，预算执行率99.55%。"
+    assert execution.blocks[0].text == (
+        "部门支出合计377.32万元，部门预算完成率无法计算：报告未填报上年结转、本年追加、年末结余。"
+        "预算完成率=(上年结转+年初预算+本年追加−年末结余)÷(上年结转+年初预算+本年追加)。")
     table = next(b for b in execution.blocks if isinstance(b, Table))
     assert table.rows[0] == ["雪亮工程建设专项项目", "未填报", "67.00", "67.00", "56.18", "10.82", "83.85%"]
     assert table.rows[1][-1] == "无法计算"  # 司法救助: no budget, never 0%
@@ -70,7 +72,7 @@ def test_public_draft_withholds_the_classified_project(seed_case, engine_name):
     assert "| 反邪项目 | 未填报 | 0.00 | 未填报 | 7.40 |" in internal
     assert "7.40" not in public and "7.4万元" not in public
     assert "| 反邪项目 | 涉密，不公开 |" in public
-    assert "反邪项目为涉密项目，不作公开评价，其支出计入项目支出合计140.72万元。" in public
+    assert "反邪项目为涉密项目，不作公开评价，其支出计入部门项目支出。" in public
     assert "复核提示" not in public
 
 

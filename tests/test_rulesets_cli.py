@@ -73,13 +73,13 @@ def test_every_shipped_ruleset_names_the_schema_and_passes_its_tests(ident):
 def test_a_failing_test_says_where_what_was_expected_and_what_came(tmp_path):
     text = (ROOT / "rulesets" / "hubei-project-selfeval.yaml").read_text(encoding="utf-8")
     text = text.replace("../cases/", str(ROOT / "cases") + "/").replace("score: 98.30", "score: 98.31")
-    text = text.replace("findings: [low_execution]", "findings: []")
+    text = text.replace("findings: [low_execution, missed_targets]", "findings: [missed_targets]")
     path = write(tmp_path, "h.yaml", text)
     result = run("test", str(path))
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         f"{path}:45:11: 测试 高标准农田 98.30 优：得分：预期 98.31，实际 98.30",
-        f"{path}:53:11: 测试 人居环境 moves from 中 (78.40) to 良 (78.43)：问题与建议：预期 []，实际 [low_execution]",
+        f"{path}:53:11: 测试 人居环境 moves from 中 (78.40) to 良 (78.43)：问题与建议：预期 [missed_targets]，实际 [low_execution, missed_targets]",
         "hubei-project-selfeval：3/5 项测试通过",
     ]
 

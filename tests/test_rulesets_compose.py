@@ -126,12 +126,12 @@ def test_an_error_in_an_inherited_value_points_into_the_parent(tmp_path):
 def test_extends_cycle_and_unknown_parent(tmp_path):
     write(tmp_path, "a.yaml", "id: a\nextends: b.yaml\n")
     b = write(tmp_path, "b.yaml", "id: b\nextends: a.yaml\n")
-    with pytest.raises(RulesetError, match="extends cycle"):
+    with pytest.raises(RulesetError, match="extends 循环引用"):
         load_ruleset(str(b))
     lost = write(tmp_path, "lost.yaml", "id: lost\nextends: nowhere.yaml\n")
     with pytest.raises(RulesetError) as caught:
         load_ruleset(str(lost))
-    assert str(caught.value.problems[0]).startswith(f"{lost}:2:10: no ruleset `nowhere.yaml`")
+    assert str(caught.value.problems[0]).startswith(f"{lost}:2:10: 没有规则 `nowhere.yaml`")
 
 
 def test_a_parents_relative_include_stays_relative_to_the_parent(tmp_path):

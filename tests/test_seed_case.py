@@ -16,20 +16,23 @@ from decimal import Decimal as D
 from conftest import by_id
 
 
-def test_department_execution_rate_is_99_55_percent(seed_result):
+def test_department_completion_rate_is_not_assessable_and_99_55_is_only_a_reference(seed_result):
+    # 预算完成率 = (上年结转 + 年初预算 + 本年追加 − 年末结余) ÷ (上年结转 + 年初预算 + 本年追加): the seed
+    # states none of 上年结转, 本年追加, 年末结余 (a central transfer and an unbudgeted item were added in
+    # the year), so it is not assessable; 377.32 ÷ 379.04 = 99.55% is kept as a reference, not scored
     dept = seed_result.department
-    assert dept.metrics["execution_rate"] == D("0.9955")
+    assert dept.metrics["execution_rate"] is None
+    assert dept.metrics["initial_execution_rate"] == D("0.9955")
     execution = by_id(dept.indicators, "execution")
-    assert execution.score == D("14.82")
-    assert "99.55%" in execution.detail
+    assert execution.score is None and execution.status == "not_assessable"
 
 
 def test_department_is_not_assessable_but_shows_its_partial_score(seed_result):
     dept = seed_result.department
     assert dept.status == "not_assessable"
     assert dept.grade is None
-    # 14.82 (execution) + 5 (the spending sums add up, decided by the rule engine) = 19.82
-    assert dept.score == D("19.82")
+    # 5 (the spending sums add up, decided by the rule engine); 预算完成率 not assessable
+    assert dept.score == D("5.00")
     assert by_id(dept.indicators, "data_consistency").score == D("5.00")
     assert by_id(dept.indicators, "staff_control").status == "not_assessable"  # 实有人数 not stated
 

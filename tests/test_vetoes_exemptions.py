@@ -15,8 +15,10 @@ def sample():
 
 
 def with_event(case, code, occurred=True):
+    # the 平安建设 veto set applies to 政法 units only (department-overall includes it with
+    # applies_when: sector == "政法"), so the sample's department is made one to test the effects
     statements = [VetoStatement(item=f"事项 {code}", code=code, occurred=occurred, note="报告写明发生")]
-    department = case.department.model_copy(update={"vetoes": statements})
+    department = case.department.model_copy(update={"vetoes": statements, "sector": "政法"})
     return case.model_copy(update={"department": department})
 
 
@@ -61,7 +63,8 @@ def test_uncoded_event_that_occurred_is_capped(sample, department_rs, engine_nam
 def test_deduction_and_cap_together(sample, department_rs, engine_name):
     statements = [VetoStatement(item="a", code="cyber_security", occurred=True),
                   VetoStatement(item="b", code="serious_crime", occurred=True)]
-    case = sample.model_copy(update={"department": sample.department.model_copy(update={"vetoes": statements})})
+    case = sample.model_copy(update={"department": sample.department.model_copy(update={"vetoes": statements,
+                                                                                           "sector": "政法"})})
     result = dept_result(case, department_rs, engine_name)
     assert result.score == D("66.18") and result.grade == "中"
     assert {v.id for v in result.vetoes} == {"serious_crime", "cyber_security"}

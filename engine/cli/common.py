@@ -21,6 +21,10 @@ def complete_ruleset(ctx: click.Context, param: click.Parameter, incomplete: str
 
 RULESETS = click.option("--ruleset", "rulesets", multiple=True, metavar="ID|PATH", shell_complete=complete_ruleset,
                         help=N_("所用规则集（部门、项目各一，可重复）；默认：部门 department-overall，项目 mof-project-selfeval"))
+REVIEWS = click.option("--review", "reviews", multiple=True, metavar="ID|PATH", shell_complete=complete_ruleset,
+                       help=N_("与评分规则集并用的复核规则集，从不替代评分规则集（部门、项目各一，可重复）；"
+                               "默认：部门 review-fuhe，项目 review-fuhe-project"))
+NO_REVIEW = click.option("--no-review", is_flag=True, help="不运行复核规则集")
 
 
 def report_problem(problem: Problem | str) -> None:

@@ -1,8 +1,9 @@
 """`jixiao explain` and `jixiao report`: the trace behind a score, and a self-evaluation draft.
 
 Both score the case as `jixiao score` does (same `--ruleset` and `--engine` options) and run the
-review (复核) rulesets `review-fuhe` / `review-fuhe-project` alongside (`--no-review` leaves them
-out).
+review (复核) rulesets beside the scoring ones: `review-fuhe` / `review-fuhe-project` unless
+`--review ID|PATH` names others; `--no-review` leaves them out. A review ruleset only flags: it is
+never given to `--ruleset`, and a scoring ruleset never to `--review`.
 """
 from __future__ import annotations
 
@@ -11,40 +12,32 @@ import sys
 import click
 
 from jixiao.records.cases import load_case
-from jixiao.cli.common import ENGINE, RULESETS, abort, emit, report_problem
+from jixiao.cli.common import ENGINE, NO_REVIEW, REVIEWS, RULESETS, abort, emit, report_problem
 from jixiao.core.errors import JixiaoError
 from jixiao.core.i18n import _
 from jixiao.scoring.evaluate import evaluate_case
 from jixiao.scoring.explain import render_trace, trace_record
 from jixiao.outputs.report import Rulesets, build_report, render_markdown
-from jixiao.rulesets.loader import load_ruleset, pick_rulesets
-
-REVIEW = ("review-fuhe", "review-fuhe-project")
-
-REVIEW_OPTION = click.option("--review/--no-review", default=True, show_default=True,
-                             help="同时运行复核规则集")
-
-
-def _review_rulesets():
-    department, project = (load_ruleset(ref) for ref in REVIEW)
-    return department, project
+from jixiao.rulesets.loader import pick_review_rulesets, pick_rulesets
 
 
 @click.command()
 @click.argument("case_path", metavar="CASE", type=click.Path(dir_okay=False))
 @click.option("--project", "project_id", metavar="ID", help="只看此项目")
 @RULESETS
-@REVIEW_OPTION
+@REVIEWS
+@NO_REVIEW
 @ENGINE
-def explain(case_path: str, project_id: str | None, rulesets: tuple[str, ...], review: bool, engine: str) -> None:
+def explain(case_path: str, project_id: str | None, rulesets: tuple[str, ...], reviews: tuple[str, ...],
+            no_review: bool, engine: str) -> None:
     """打印案例的完整计算过程：指标值及其来源、各指标得分、触发的规则、缺少的数据。"""
     try:
         department_rs, project_rs = pick_rulesets(rulesets)
         case = load_case(case_path)
-        passes = [(department_rs, project_rs)] + ([_review_rulesets()] if review else [])
+        passes = [(department_rs, project_rs)] + ([] if no_review else [pick_review_rulesets(reviews)])
         if project_id is not None and project_id not in {p.id for p in case.projects}:
             known = ", ".join(p.id for p in case.projects)
-            report_problem(_("{path} 中没有项目 `{project}`（项目：{known}）").format(path=case_path, project=project_id, known=known))
+            report_problem(_("{path} 中没有项目 `{id}`（项目：{known}）").format(path=case_path, id=project_id, known=known))
             sys.exit(2)
         out = []
         for dept_rs, proj_rs in passes:
@@ -66,20 +59,21 @@ def explain(case_path: str, project_id: str | None, rulesets: tuple[str, ...], r
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入此文件（docx 时必填）")
 @click.option("--public", is_flag=True, help="公开版：不得公开的记录（涉密）只保留名称和理由，并略去复核意见")
 @RULESETS
-@REVIEW_OPTION
+@REVIEWS
+@NO_REVIEW
 @ENGINE
-def report(case_path: str, fmt: str, output: str | None, public: bool, rulesets: tuple[str, ...], review: bool,
-           engine: str) -> None:
+def report(case_path: str, fmt: str, output: str | None, public: bool, rulesets: tuple[str, ...],
+           reviews: tuple[str, ...], no_review: bool, engine: str) -> None:
     """为案例写出自评报告初稿：基本情况、预算执行、项目绩效、存在的问题、改进措施、得分。"""
     if fmt == "docx" and not output:
-        raise click.UsageError(_("--format docx 输出 Word 文件：请用 -o 指定 REPORT.docx"))
+        raise click.UsageError(_("--format docx 写出 Word 文件，须用 -o 指定文件，如 -o REPORT.docx"))
     try:
         department_rs, project_rs = pick_rulesets(rulesets)
         case = load_case(case_path)
         result = evaluate_case(case, department_rs, project_rs, engine)
         review_result, review_dept, review_proj = None, None, None
-        if review:
-            review_dept, review_proj = _review_rulesets()
+        if not no_review:
+            review_dept, review_proj = pick_review_rulesets(reviews)
             review_result = evaluate_case(case, review_dept, review_proj, engine)
         document = build_report(case, result, public, Rulesets(department_rs, project_rs, review_dept, review_proj),
                                 review_result)

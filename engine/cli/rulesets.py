@@ -17,6 +17,7 @@ from jixiao.rulesets.diff import diff as semantic_diff, format_diff
 from jixiao.rulesets.schema import schema_text
 from jixiao.authoring.ruleset_tests import format_report, run_tests
 from jixiao.rulesets.view import flatten, short
+from jixiao.rulesets.conditions import include_ref
 from jixiao.rulesets.loader import load_ruleset, load_sources, shipped_ids
 
 def _refs(paths: tuple[str, ...]) -> list[str]:
@@ -48,7 +49,7 @@ def list_() -> None:
         except RulesetError as exc:
             rows.append([ident, "—", "—", "—", "—", _("无效：{problem}").format(problem=exc.problems[0]), "—"])
             continue
-        rows.append([rs.id, rs.applies_to, rs.version, rs.extends or "", ", ".join(rs.include), rs.title, len(rs.tests)])
+        rows.append([rs.id, rs.applies_to, rs.version, rs.extends or "", ", ".join(include_ref(i)[0] for i in rs.include), rs.title, len(rs.tests)])
     click.echo(tabulate(rows, headers=[_("编号"), _("适用于"), _("版本"), _("继承"), _("包含"), _("名称"), _("测试数")],
                         disable_numparse=True))
 

@@ -38,6 +38,7 @@ INFO_FIELDS = [
     Field("年度", ("case", "year"), "int"),
     Field("部门编号", ("department", "id"), "text"),
     Field("部门名称", ("department", "name"), "text"),
+    Field("所属系统（行业）", ("department", "sector"), "text"),
     Field("资料来源", ("case", "source"), "text"),
     Field("金额单位", ("case", "currency"), "text"),
     Field("备注", ("case", "note"), "text"),

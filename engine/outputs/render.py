@@ -21,10 +21,20 @@ def to_json(results: list[CaseResult]) -> str:
     return json.dumps(payload[0] if len(payload) == 1 else payload, ensure_ascii=False, indent=2) + "\n"
 
 
-def _score(record: RecordResult) -> str:
-    if record.score is None:
+def score_text(record: RecordResult, out_of: bool = True) -> str:
+    """"96.18/100" (or "96.18"); "—" for a record that could not be assessed, its partial score
+    labelled as such (a partial 0.00 of 100 read as a total would be a false verdict)."""
+    if record.score is None or (record.status == "not_assessable" and not scored_any(record)):
         return "—"
-    return f"{number(record.score)}/{number(record.max_score, 0)}"
+    total = f"/{number(record.max_score, 0)}" if out_of else "分"
+    if record.status == "not_assessable":
+        return f"—（可评价部分{number(record.score)}{total}）"
+    return number(record.score) + (total if out_of else "")
+
+
+def scored_any(record: RecordResult) -> bool:
+    """Whether any indicator of the record could be scored."""
+    return any(i.score is not None for i in record.indicators)
 
 
 def _rate(record: RecordResult) -> str:
@@ -36,7 +46,7 @@ def _record_lines(record: RecordResult, fmt: str, heading: str) -> list[str]:
     table_fmt = "pipe" if fmt == "markdown" else "simple"
     lines = [heading, ""]
     grade = record.grade or "—"
-    lines.append(f"得分 {_score(record)}　等级 {grade}　状态 {RECORD_STATUS[record.status]}")
+    lines.append(f"得分 {score_text(record)}　等级 {grade}　状态 {RECORD_STATUS[record.status]}")
     for exemption in record.exemptions:
         lines.append(f"免评：{exemption.reason}")
     for veto in record.vetoes:
@@ -75,7 +85,7 @@ def to_text(results: list[CaseResult], fmt: str = "table") -> str:
         out.append(f"规则：{rulesets}　引擎：{result.engine}" + ("　公开版" if result.public else ""))
         out.append("")
         if result.projects:
-            rows = [[p.name, _rate(p), _score(p), p.grade or "—", RECORD_STATUS[p.status]] for p in result.projects]
+            rows = [[p.name, _rate(p), score_text(p), p.grade or "—", RECORD_STATUS[p.status]] for p in result.projects]
             out.append(tabulate(rows, headers=["项目", "预算执行率", "得分", "等级", "状态"],
                                 tablefmt="pipe" if fmt == "markdown" else "simple", disable_numparse=True))
             out.append("")

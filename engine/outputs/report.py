@@ -8,17 +8,21 @@ name and the stated reason.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from jixiao.rulesets.compiler import CompiledRuleset
-from jixiao.core.decimals import exact, money, number, percent
-from jixiao.scoring.explain import reason_codes
-from jixiao.records.model import Case
+from jixiao.core.decimals import exact, money, number, percent, round_half_up
+from jixiao.rulesets.model import ConditionMethod
+from jixiao.expressions.nodes import free_names
+from jixiao.scoring.explain import reason_codes, threshold, trace_record
+from jixiao.records.model import DIRECTION_SIGNS, Case
 from jixiao.scoring.results import CaseResult, RecordResult
 from jixiao.outputs.publication import public_view
-from jixiao.outputs.report_forms import forms_annex
-from jixiao.outputs.report_model import Block, BulletList, Paragraph, Report, Section, Table  # noqa: F401 (re-exported: the contract)
+from jixiao.outputs.render import score_text, scored_any
+from jixiao.outputs.report_forms import forms_annex, stated_text
+from jixiao.outputs.report_model import Block, BulletList, Paragraph, Report, Section, Table, chinese_number, item_number  # noqa: F401 (re-exported: the contract)
 from jixiao.scoring.rollup import RolledFinding, ranked, roll_up
 
 
@@ -33,7 +37,16 @@ def build_report(case: Case, result: CaseResult, public: bool = False, rulesets:
     """
     rulesets = rulesets or Rulesets.named_in(result)
     title = f"{case.case.unit}{case.case.year}年度部门整体支出及项目支出绩效自评报告" + ("（公开版）" if public else "")
-    return Report(title=title, sections=_Writer(case, result, public, rulesets, review).sections())
+    return Report(title=title, sections=[_worded(s) for s in _Writer(case, result, public, rulesets, review).sections()])
+
+
+def _worded(section: Section) -> Section:
+    """Sentences as a bureau writes them: a whole percentage without ".00" (100%, not 100.00%);
+    table cells keep the form's two places."""
+    blocks = [Paragraph(text=_trimmed(b.text)) if isinstance(b, Paragraph)
+              else BulletList(items=[_trimmed(i) for i in b.items]) if isinstance(b, BulletList) else b
+              for b in section.blocks]
+    return section.model_copy(update={"blocks": blocks})
 
 
 def render_markdown(report: Report) -> str:
@@ -49,10 +62,15 @@ def render_markdown(report: Report) -> str:
                 out.append("|" + "|".join("---" for _ in block.headers) + "|")
                 out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in block.rows]
                 out.append("")
-            else:
-                out += [f"{i}. {item}" for i, item in enumerate(block.items, 1)]
+            else:  # numbered one level below the heading; escaped so Markdown keeps the number as written
+                out += [_md_number(item_number(section.level, i)) + item for i, item in enumerate(block.items, 1)]
                 out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _md_number(number: str) -> str:
+    """"1." would start a Markdown list that renumbers itself: written "1\\." it stays as written."""
+    return number.replace(".", "\\. ") if number.endswith(".") else number
 
 
 def _cell(text: str) -> str:
@@ -80,6 +98,8 @@ class Rulesets:
 
 STATUS = {"scored": "已评分", "not_assessable": "信息不足，无法评定等级", "exempt": "免于评价", "vetoed": "一票否决"}
 WITHHELD = "涉密，不公开"
+TOTAL_WITHHELD = "含涉密项目，不单列"
+MASKED_TOTALS = ("total", "project", "executed")  # department spending totals that include every project
 
 
 class _Writer:
@@ -88,6 +108,12 @@ class _Writer:
     def __init__(self, case: Case, result: CaseResult, public: bool, rulesets: Rulesets, review: CaseResult | None):
         self.case, self.result, self.public, self.rs, self.review = case, result, public, rulesets, review
         self.records = {r.id: r for r in result.projects}
+        # Published beside the other projects' figures, a total that includes a withheld project's
+        # spending gives that spending away by subtraction: such totals are left out of the public draft.
+        self.masked = public and any(not self.shown(self.records.get(p.id)) for p in case.projects)
+        if self.masked:
+            spending = case.department.spending.model_copy(update={f: None for f in MASKED_TOTALS})
+            self.case = case.model_copy(update={"department": case.department.model_copy(update={"spending": spending})})
 
     def shown(self, record: RecordResult | None) -> bool:
         return record is not None and (record.published or not self.public)
@@ -98,7 +124,8 @@ class _Writer:
         flags = [f for f in findings if f.category == "review"]
         out = [self.basics(), self.execution(), *self.projects(), self.problems(problems), self.improvements(problems),
                self.scores()]
-        out += forms_annex(self.case, public_view(self.result) if self.public else self.result)
+        out += forms_annex(self.case, public_view(self.result) if self.public else self.result,
+                           TOTAL_WITHHELD if self.masked else None)
         if flags and not self.public:
             out.append(Section(heading="附：复核提示（修改报告时核对，公开版不含）", level=1, blocks=[
                 BulletList(items=[f"{f.problem}建议：{f.improvement}" for f in flags])]))
@@ -108,47 +135,52 @@ class _Writer:
         groups = [roll_up(self.case, self.result, self.rs.department, self.rs.project, self.public)]
         if self.review is not None:
             groups.append(roll_up(self.case, self.review, self.rs.review_department, self.rs.review_project, self.public))
-        return ranked(*groups)
+        found = ranked(*groups)
+        if self.masked:  # a department sentence citing a masked total (or a figure worked from one) is left out
+            found = [f for f in found if not (f.scope == "department" and _cites_masked(self.rs, f))]
+        return found
 
     # 一、基本情况 ---------------------------------------------------------------------------------
     def basics(self) -> Section:
+        """Only stated figures go into sentences; a figure not stated is left out of the sentence
+        (the table beside it says 未填报)."""
         d, year = self.case.department, self.case.case.year
         sentences = []
-        if d.staff.authorized is not None:
-            staff = f"{d.name}编制{d.staff.authorized}名"
-            staff += f"，实有人员{d.staff.actual}名" if d.staff.actual is not None else "（实有人数未填报）"
-            sentences.append(staff + "。")
-        budget = [f"{year}年度财政拨款支出年初预算数为{money(d.budget.initial)}万元"]
-        if d.budget.adjustment is not None:
-            budget.append(f"年中调整{money(d.budget.adjustment)}万元")
-        if d.budget.final is not None:
-            budget.append(f"调整后预算数为{money(d.budget.final)}万元")
-        if d.budget.appropriation_income is not None:
-            budget.append(f"一般公共预算财政拨款收入{money(d.budget.appropriation_income)}万元")
-        sentences.append("，".join(budget) + "。")
+        staff = _joined([_count("编制", d.staff.authorized, "名"), _count("实有人员", d.staff.actual, "名")])
+        if staff:
+            sentences.append(f"{d.name}{staff}。")
+        budget = _joined([_amount("年初预算数为", d.budget.initial), _amount("年中调整", d.budget.adjustment),
+                          _amount("调整后预算数为", d.budget.final),
+                          _amount("一般公共预算财政拨款收入", d.budget.appropriation_income)])
+        if budget:
+            sentences.append(f"{year}年度财政拨款支出{budget}。")
         sp = d.spending
+        basic_parts = _joined([_amount("人员经费", sp.personnel), _amount("公用经费", sp.public)], "、")
+        basic = _amount("基本支出", sp.basic)
+        if basic and basic_parts:
+            basic += f"（{basic_parts}）"
+        parts = _joined([basic, _amount("项目支出", sp.project)])
         if sp.total is not None:
-            sentences.append(f"全年支出合计{money(sp.total)}万元，其中基本支出{money(sp.basic)}万元（人员经费{money(sp.personnel)}万元、"
-                             f"公用经费{money(sp.public)}万元），项目支出{money(sp.project)}万元。")
+            sentences.append(f"全年支出合计{money(sp.total)}万元" + (f"，其中{parts}" if parts else "") + "。")
+        elif parts:
+            sentences.append(f"全年{parts}。")
         rows = [["年初预算数", money(d.budget.initial)], ["年中调整数", money(d.budget.adjustment)],
                 ["调整后预算数", money(d.budget.final)], ["财政拨款收入", money(d.budget.appropriation_income)],
-                ["支出合计", money(sp.total)], ["　基本支出", money(sp.basic)], ["　　人员经费", money(sp.personnel)],
-                ["　　公用经费", money(sp.public)], ["　项目支出", money(sp.project)], ["结转结余", money(d.carryover)]]
-        return Section(heading="一、部门（单位）基本情况", level=1, blocks=[
-            Paragraph(text="".join(sentences)), Table(headers=["项目", "金额（万元）"], rows=rows)])
+                ["支出合计", self._total(sp.total)], ["　基本支出", money(sp.basic)], ["　　人员经费", money(sp.personnel)],
+                ["　　公用经费", money(sp.public)], ["　项目支出", self._total(sp.project)], ["结转结余", money(d.carryover)]]
+        blocks: list = [Paragraph(text="".join(sentences))] if sentences else []
+        return Section(heading="一、部门（单位）基本情况", level=1,
+                       blocks=blocks + [Table(headers=["项目", "金额（万元）"], rows=rows)])
+
+    def _total(self, value: Decimal | None) -> str:
+        return TOTAL_WITHHELD if self.masked else money(value)
 
     # 二、预算执行 ---------------------------------------------------------------------------------
     def execution(self) -> Section:
         blocks: list = []
         dept = self.result.department
         if dept is not None:
-            rate = dept.metrics.get("execution_rate")
-            basis = dept.metrics.get("budget_basis")
-            if isinstance(rate, Decimal):
-                blocks.append(Paragraph(text=f"部门支出合计{money(self.case.department.spending.total)}万元，预算数{money(basis)}万元，"
-                                             f"预算执行率{percent(rate)}。"))
-            else:
-                blocks.append(Paragraph(text="部门预算数或支出合计未填报，预算执行率无法计算。"))
+            blocks.append(Paragraph(text=self._department_rate(dept)))
         rows, withheld = [], []
         for project in self.case.projects:
             record = self.records.get(project.id)
@@ -164,54 +196,79 @@ class _Writer:
         if rows:
             blocks.append(Table(headers=["项目", "资金来源", "年初预算", "全年预算", "实际支出", "结余结转", "执行率"], rows=rows))
             listed = [p.actual for p in self.case.projects if self.shown(self.records.get(p.id))]
+            project_total = self.case.department.spending.project
             if withheld:
-                blocks.append(Paragraph(text=f"{'、'.join(withheld)}为涉密项目，不作公开评价，其支出计入项目支出合计"
-                                             f"{money(self.case.department.spending.project)}万元。"))
+                blocks.append(Paragraph(text=f"{'、'.join(withheld)}为涉密项目，不作公开评价，其支出计入部门项目支出。"))
             elif all(a is not None for a in listed):
                 total = sum(listed, Decimal(0))
-                blocks.append(Paragraph(text=f"所列{len(listed)}个项目实际支出合计{money(total)}万元，"
-                                             f"部门项目支出{money(self.case.department.spending.project)}万元。"))
+                text = f"所列{len(listed)}个项目实际支出合计{money(total)}万元"
+                text += f"，部门项目支出{money(project_total)}万元。" if project_total is not None else "。"
+                blocks.append(Paragraph(text=text))
         return Section(heading="二、预算执行情况", level=1, blocks=blocks)
+
+    def _department_rate(self, dept: RecordResult) -> str:
+        """The department's rate under the ruleset's own name for it (a local formula says so in its
+        label), with its formula; when it cannot be computed, the figures the report does not state."""
+        d, compiled = self.case.department, self.rs.department
+        rate = dept.metrics.get("execution_rate")
+        label = _metric_label(compiled, "execution_rate", "预算执行率")
+        spent = f"部门支出合计{money(d.spending.total)}万元，" if d.spending.total is not None else ""
+        formula = _metric_source(compiled, "execution_rate")
+        if isinstance(rate, Decimal):
+            return f"{spent}{label}{_trimmed(percent(rate))}" + (f"（{formula.rstrip('。')}）" if formula else "") + "。"
+        missing = _missing_figures(compiled, d, dept, self.case)
+        reason = f"报告未填报{'、'.join(missing)}" if missing else "所需数据未填报"
+        return f"{spent}部门{label}无法计算：{reason}。" + (_sentence(formula) if formula else "")
 
     # 三、项目绩效 ---------------------------------------------------------------------------------
     def projects(self) -> list[Section]:
         out = [Section(heading="三、项目支出绩效情况", level=1, blocks=[
             Paragraph(text=f"本部门列出{len(self.case.projects)}个项目，逐项评价如下。")])]
-        numerals = "一二三四五六七八九十"
-        for i, project in enumerate(self.case.projects):
+        for i, project in enumerate(self.case.projects, 1):
             record = self.records.get(project.id)
             if record is None:
                 continue
-            heading = f"（{numerals[i] if i < len(numerals) else i + 1}）{project.name}"
+            heading = f"（{chinese_number(i)}）{project.name}"
             if not self.shown(record) or record.status == "exempt":
                 reason = "；".join(e.reason for e in record.exemptions) or "不作公开评价"
                 out.append(Section(heading=heading, level=2, blocks=[Paragraph(text=reason)]))
                 continue
             blocks: list = [Paragraph(text=self._verdict(record))]
-            items = self._reasons(record, self.rs.project)
+            items = self._reasons(record, self.rs.project, project)
             if items:
                 blocks.append(BulletList(items=items))
             out.append(Section(heading=heading, level=2, blocks=blocks))
         return out
 
     def _verdict(self, record: RecordResult) -> str:
+        full = f"满分{number(record.max_score, 0)}分"
         if record.status == "not_assessable":
             blocked = [s.name for s in record.indicators if s.status in ("not_assessable", "rejected")]
-            return (f"{'、'.join(blocked)}信息不足，无法评定等级；可评价部分得{number(record.score)}分"
-                    f"（满分{number(record.max_score, 0)}分）。") if record.score is not None else "信息不足，无法评定等级。"
-        text = f"得分{number(record.score)}分（满分{number(record.max_score, 0)}分），等级{record.grade}。"
+            if scored_any(record) and record.score is not None:
+                return f"{'、'.join(blocked)}信息不足，无法评定等级；可评价部分得{number(record.score)}分（{full}，非总分）。"
+            return f"{'、'.join(blocked)}信息不足，无法评分，也无法评定等级。"
+        text = f"得分{number(record.score)}分（{full}），等级为“{record.grade}”。"
         if record.vetoes:
-            text += "；".join(v.reason for v in record.vetoes) + "。"
+            text += "".join(_sentence(v.reason) for v in record.vetoes)
         return text
 
-    def _reasons(self, record: RecordResult, compiled: CompiledRuleset | None) -> list[str]:
+    def _reasons(self, record: RecordResult, compiled: CompiledRuleset | None, source) -> list[str]:
+        """Where points were lost (扣分), each with its figures and units, then what could not be assessed."""
         items = []
         if compiled is not None:
+            leaves = {leaf.node.id: leaf for leaf in compiled.leaves()}
+            scores = {s.id: s for s in record.indicators}
             for code in reason_codes(compiled, record):
-                items.append(f"{code.name}失{number(code.points_lost)}分：{code.value}，{code.threshold}。")
+                score, leaf = scores[code.indicator], leaves[code.indicator]
+                if score.items:
+                    rows = [_item_loss(item, source, compiled.ruleset.rounding.places) for item in score.items]
+                    detail = "；".join(r for r in rows if r) or _trimmed(score.detail)
+                else:
+                    detail = f"{_trimmed(code.value)}，{_standard(leaf)}"
+                items.append(f"{code.name}扣{number(code.points_lost)}分：{detail}。")
         for score in record.indicators:
             if score.status in ("not_assessable", "rejected"):
-                items.append(f"{score.name}无法评价：{score.detail}。")
+                items.append(f"{score.name}无法评价：{_trimmed(score.detail)}。")
         return items
 
     # 四、五、问题与措施 -----------------------------------------------------------------------------
@@ -236,15 +293,118 @@ class _Writer:
             if not self.shown(record):
                 rows.append([label, "—", "—", WITHHELD])
                 continue
-            score = number(record.score) if record.score is not None else "—"
-            if record.status == "not_assessable" and record.score is not None:
-                score = f"（可评价部分{score}）"
-            rows.append([label, score, record.grade or "—", STATUS[record.status]])
+            rows.append([label, score_text(record, out_of=False), record.grade or "—", STATUS[record.status]])
         blocks: list = [Table(headers=["评价对象", "得分", "等级", "状态"], rows=rows)]
         dept = self.result.department
         if dept is not None:
             blocks.insert(0, Paragraph(text=f"部门整体：{self._verdict(dept)}"))
-            reasons = self._reasons(dept, self.rs.department)
+            reasons = self._reasons(dept, self.rs.department, self.case.department)
             if reasons:
                 blocks.insert(1, BulletList(items=reasons))
         return Section(heading="六、自评得分及等级", level=1, blocks=blocks)
+
+
+# ---- wording helpers: figures with their units, and nothing not stated inside a sentence ------------
+
+def _amount(label: str, value: Decimal | None) -> str | None:
+    return None if value is None else f"{label}{money(value)}万元"
+
+
+def _count(label: str, value: int | None, unit: str) -> str | None:
+    return None if value is None else f"{label}{value}{unit}"
+
+
+def _joined(parts: list[str | None], sep: str = "，") -> str:
+    return sep.join(p for p in parts if p)
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith(("。", "！", "？")) else text + "。"
+
+
+def _trimmed(text: str) -> str:
+    """Whole percentages without ".00": a standard of 100% is written "100%", not "100.00%"."""
+    return re.sub(r"(\d)\.00%", r"\1%", text)
+
+
+def _cites_masked(rulesets: Rulesets, finding: RolledFinding) -> bool:
+    """Whether a department finding's texts read a spending total that includes every project, directly
+    or through a metric that reads the department's spending."""
+    compiled = next((c for c in (rulesets.department, rulesets.review_department) if c is not None and c.id == finding.ruleset), None)
+    if compiled is None:
+        return False
+    tainted = {m.name for m in compiled.metrics if "spending" in free_names(m.expr.node)}
+    changed = True
+    while changed:  # metrics reading tainted metrics
+        more = {m.name for m in compiled.metrics if free_names(m.expr.node) & tainted} - tainted
+        changed, tainted = bool(more), tainted | more
+    kind, ident = ("check", finding.id[6:]) if finding.id.startswith("check.") else ("finding", finding.id)
+    fields = ("message",) if kind == "check" else ("problem", "improvement")
+    for field in fields:
+        template = compiled.templates.get((kind, ident, field))
+        for placeholder in template.placeholders if template else ():
+            path = placeholder.path
+            if path[0] in tainted or (path[0] == "spending" and len(path) > 1 and path[1] in MASKED_TOTALS):
+                return True
+    return False
+
+
+def _metric_source(compiled: CompiledRuleset | None, name: str) -> str | None:
+    """Where a metric's formula comes from, as its ruleset states it (`source:`)."""
+    if compiled is None:
+        return None
+    metric = compiled.ruleset.metrics.get(name)
+    return getattr(metric, "source", None)
+
+
+def _missing_figures(compiled: CompiledRuleset | None, record, result: RecordResult, case: Case) -> list[str]:
+    """The stated-nowhere figures the record's execution indicator needed, by their names in the form."""
+    if compiled is None:
+        return []
+    execution = next((s.name for s in result.indicators if s.id in ("execution", "budget_execution")), None)
+    trace = trace_record(compiled, record, result, case, engine="native")
+    paths = [m for u in trace.unassessed if u.what == f"指标 {execution}" for m in u.missing]
+    return [_field_label(type(record), path) for path in paths]
+
+
+def _field_label(model, path: str) -> str:
+    """"budget.carried_over" → 上年结转: the field's description up to its first note."""
+    field = None
+    for part in path.split("."):
+        field = getattr(model, "model_fields", {}).get(part)
+        if field is None:
+            return path
+        model = field.annotation
+    text = (field.description or path) if field is not None else path
+    return re.split(r"[ (（/]", text, maxsplit=1)[0]
+
+
+def _metric_label(compiled: CompiledRuleset | None, name: str, default: str) -> str:
+    metric = next((m for m in compiled.metrics if m.name == name), None) if compiled else None
+    return metric.label if metric is not None else default
+
+
+def _standard(leaf) -> str:
+    """What full marks need (explain's threshold), in a bureau's words: 100%, 扣2分; a condition's
+    expression is code, so it is not quoted."""
+    if isinstance(leaf.node.method, ConditionMethod):
+        return "未达到得分条件"
+    return re.sub(r"(\d)\.00分", r"\1分", _trimmed(threshold(leaf)))
+
+
+def _item_loss(item, source, places: int) -> str | None:
+    """One indicator row below its share: "农村户厕改造数实际完成480户（年度指标值≥800户），扣6.00分"."""
+    if item.score is None or item.weight is None:
+        return None
+    lost = round_half_up(item.weight, places) - item.score
+    if lost <= 0:
+        return None
+    unit = next((i.unit or "" for i in (source.indicators or []) if i.name == item.name and i.level1 == item.level1), "")
+    if item.kind == "qualitative":  # words: quoted after a colon, never run into the sentence
+        actual = f"：{stated_text(item.actual)}" if item.actual is not None else "：实际完成情况未填报"
+        target = f"（年度指标值：{stated_text(item.target)}）" if item.target is not None else ""
+    else:
+        actual = f"实际完成{stated_text(item.actual)}{unit}" if item.actual is not None else "实际完成值未填报"
+        sign = DIRECTION_SIGNS.get(item.direction or "", "")
+        target = f"（年度指标值{sign}{stated_text(item.target)}{unit}）" if item.target is not None else ""
+    return f"{item.name}{actual}{target}，扣{number(lost)}分"

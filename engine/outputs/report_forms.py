@@ -13,21 +13,21 @@ INDICATOR_HEADERS = ["一级指标", "二级指标", "三级指标", "年度指�
 
 
 
-def _text(value) -> str:
+def stated_text(value) -> str:
     """A stated value as the report states it (1200 stays 1200, 97.5 stays 97.5)."""
     if value is None:
         return "—"
     return format(value, "f") if not isinstance(value, str) else value
 
 
-def _funds_row(record: Project | Department, result: RecordResult) -> list[str]:
+def _funds_row(record: Project | Department, result: RecordResult, masked: str | None = None) -> list[str]:
     execution = next((i for i in result.indicators if i.id in ("budget_execution", "execution")), None)
     if isinstance(record, Project):
         initial, final, actual = record.budget.initial, record.budget.final, record.actual
     else:
         initial, final, actual = record.budget.initial, record.budget.final, record.spending.total
     rate = result.metrics.get("execution_rate")
-    return ["年度资金总额", money(initial), money(final), money(actual),
+    return ["年度资金总额", money(initial), money(final), masked or money(actual),
             number(execution.max_score) if execution else "—", percent(rate) if rate is not None else "无法计算",
             number(execution.score) if execution and execution.score is not None else "—"]
 
@@ -41,8 +41,8 @@ def _indicator_rows(record: Project | Department, result: RecordResult) -> list[
         if item is not None:
             items.remove(item)
         unit = indicator.unit or ""
-        target = f"{_text(indicator.target)}{unit}" if indicator.target is not None else "—"
-        actual = f"{_text(indicator.actual)}{unit}" if indicator.actual is not None else "—"
+        target = f"{stated_text(indicator.target)}{unit}" if indicator.target is not None else "—"
+        actual = f"{stated_text(indicator.actual)}{unit}" if indicator.actual is not None else "—"
         rows.append([indicator.level1, indicator.level2 or "", indicator.name,
                      DIRECTION_SIGNS.get(indicator.direction or "", "") + target, actual,
                      number(indicator.weight) if indicator.weight is not None else "—",
@@ -51,25 +51,30 @@ def _indicator_rows(record: Project | Department, result: RecordResult) -> list[
     return rows
 
 
-def _form_section(heading: str, record: Project | Department, result: RecordResult) -> Section:
+def _form_section(heading: str, record: Project | Department, result: RecordResult, masked: str | None = None) -> Section:
     if not result.published:
         reason = "；".join(e.reason for e in result.exemptions if not e.published) or "不予公开"
         return Section(heading=heading, level=2, blocks=[Paragraph(text=reason)])
-    blocks: list = [Table(headers=FUNDS_HEADERS, rows=[_funds_row(record, result)])]
-    rows = _indicator_rows(record, result)
-    blocks.append(Table(headers=INDICATOR_HEADERS, rows=rows) if rows else Paragraph(text="未填报绩效指标。"))
+    blocks: list = [Table(headers=FUNDS_HEADERS, rows=[_funds_row(record, result, masked)])]
+    if record.indicators is None:  # not stated: the report may hold the table elsewhere
+        blocks.append(Paragraph(text="报告未载明绩效指标表。"))
+    elif not record.indicators:
+        blocks.append(Paragraph(text="报告载明未设置绩效指标。"))
+    else:
+        blocks.append(Table(headers=INDICATOR_HEADERS, rows=_indicator_rows(record, result)))
     return Section(heading=heading, level=2, blocks=blocks)
 
 
-def forms_annex(case: Case, shown: CaseResult) -> list[Section]:
+def forms_annex(case: Case, shown: CaseResult, masked_total: str | None = None) -> list[Section]:
     """The annex of 自评表 tables: for the department and each project, the funds row
     (年初预算数 · 全年预算数 · 全年执行数 · 分值 · 执行率 · 得分) and the indicator table.
-    `shown` is the result as it may be shown: a withheld record gives only its stated reason."""
+    `shown` is the result as it may be shown: a withheld record gives only its stated reason;
+    `masked_total` replaces the department's 全年执行数 where it would give a withheld project away."""
     sections = [Section(heading="附件：绩效自评表", level=1,
                         blocks=[Paragraph(text="金额单位：万元；“得分”为按评分规则计算的得分。")])]
     if shown.department is not None:
         sections.append(_form_section(f"部门整体支出绩效自评表（{case.department.name}）", case.department,
-                                      shown.department))
+                                      shown.department, masked_total))
     for project, record in zip(case.projects, shown.projects):
         sections.append(_form_section(f"项目支出绩效自评表（{project.name}）", project, record))
     return sections

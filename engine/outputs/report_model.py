@@ -42,3 +42,24 @@ class Section(_Model):
 class Report(_Model):
     title: str
     sections: list[Section]
+
+
+NUMERALS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (1–99, as headings and items are numbered)."""
+    tens, ones = divmod(n, 10)
+    if n < 10:
+        return NUMERALS[n]
+    return (NUMERALS[tens] if tens > 1 else "") + "十" + (NUMERALS[ones] if ones else "")
+
+
+def item_number(section_level: int, i: int) -> str:
+    """The number of the i-th item (from 1) of a list in a section of `section_level`: the next level of
+    公文 numbering after the heading's — 一、 → （一） → 1. → （1）."""
+    if section_level <= 1:
+        return f"（{chinese_number(i)}）"
+    if section_level == 2:
+        return f"{i}."
+    return f"（{i}）"

@@ -2,7 +2,8 @@
 
 The words are the report model's (the same as the Markdown draft); this module only lays them out
 as a Chinese official document is laid out: 宋体 body with a two-character first-line indent,
-黑体 headings, grid tables whose header row repeats on each page, numbered items as （1）（2）.
+黑体 headings, grid tables whose header row repeats on each page, list items numbered at the level
+after their heading's (一、 → （一） → 1. → （1）).
 The same report always gives the same bytes (fixed document dates, fixed zip member dates).
 """
 from __future__ import annotations
@@ -19,7 +20,7 @@ from docx.shared import Cm, Pt, RGBColor
 from wcwidth import wcswidth
 
 from jixiao.core.office import FIXED_TIME, stable_zip, write_bytes
-from jixiao.outputs.report_model import BulletList, Paragraph, Report, Table
+from jixiao.outputs.report_model import BulletList, Paragraph, Report, Table, item_number
 
 BODY_FONT, HEADING_FONT = "宋体", "黑体"
 TEXT_WIDTH_CM = 21 - 2 * 2.8  # A4 less the margins
@@ -138,7 +139,7 @@ def render_docx(report: Report) -> bytes:
                 _table(document, block)
             elif isinstance(block, BulletList):
                 for i, item in enumerate(block.items, 1):
-                    _paragraph(document, f"（{i}）{item}")
+                    _paragraph(document, item_number(section.level, i) + item)
     buffer = io.BytesIO()
     document.save(buffer)
     return stable_zip(buffer.getvalue())

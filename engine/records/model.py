@@ -313,6 +313,7 @@ class DeclaredCount(Model):
 class Department(Model):
     id: str
     name: str
+    sector: str | None = Field(None, description="系统/行业 the unit belongs to, e.g. 政法 (rulesets' applies_when read it)")
     budget: DepartmentBudget = DepartmentBudget()
     spending: Spending = Spending()
     carryover: Amount | None = Field(None, description="结转结余")

@@ -10,11 +10,15 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from jixiao.core.i18n import _
 from jixiao.records.model import Amount, Case
 
 Expr = Annotated[str, Field(description="an expression in jixiao's expression language")]
 Text = Annotated[str, Field(description="a template: text with {name} or {name|pct} placeholders")]
 MissingMode = Literal["not_assessable", "zero", "rescale"]
+Condition = Annotated[str | None, Field(
+    None, description="the kind of unit this part applies to, e.g. sector == \"政法\": an expression over the "
+                      "record's fields; the part is left out where it is false or not stated")]
 
 
 class Model(BaseModel):
@@ -87,9 +91,9 @@ class Band(Model):
     @model_validator(mode="after")
     def _one_bound_each_side(self) -> "Band":
         if self.gt is not None and self.gte is not None:
-            raise ValueError("give gt or gte, not both")
+            raise ValueError(_("gt 与 gte 只能给一个"))
         if self.lt is not None and self.lte is not None:
-            raise ValueError("give lt or lte, not both")
+            raise ValueError(_("lt 与 lte 只能给一个"))
         return self
 
     def contains(self, value: Decimal) -> bool:
@@ -136,7 +140,7 @@ class IndicatorNode(Model):
     @model_validator(mode="after")
     def _leaf_or_group(self) -> "IndicatorNode":
         if (self.method is None) == (not self.children):
-            raise ValueError(f"indicator {self.id}: give either a method (a leaf) or children (a group)")
+            raise ValueError(_("指标 {id}：method（末级指标）与 children（指标组）须给且只给一个").format(id=self.id))
         return self
 
 
@@ -148,9 +152,9 @@ class VetoEffect(Model):
     @model_validator(mode="after")
     def _needs(self) -> "VetoEffect":
         if self.type == "grade_cap" and not self.grade:
-            raise ValueError("grade_cap needs `grade`")
+            raise ValueError(_("grade_cap 须写明 `grade`"))
         if self.type == "deduct" and self.points is None:
-            raise ValueError("deduct needs `points`")
+            raise ValueError(_("deduct 须写明 `points`"))
         return self
 
 
@@ -161,6 +165,7 @@ class Veto(Model):
     effect: VetoEffect
     reason: Text
     source: str | None = None
+    applies_when: Condition
 
 
 class Exemption(Model):
@@ -170,6 +175,7 @@ class Exemption(Model):
     score: bool = Field(False, description="whether the record is still scored")
     publish: bool = Field(False, description="whether its details may be published")
     reason: Text
+    applies_when: Condition
 
 
 class Check(Model):
@@ -178,6 +184,11 @@ class Check(Model):
     assert_: Expr = Field(alias="assert", description="must hold; unknown when its data is not stated")
     message: Text = Field(description="said when the check fails")
     severity: Literal["info", "warning", "error"] = "warning"
+    improvement: Text | None = Field(None, description="what to do when it fails: the failed check is then a "
+                                                       "problem of the report (存在的问题) with this improvement")
+    covered_by: list[str] = Field([], description="findings that say the same when it fails (the check is then "
+                                                  "not written again as a problem)")
+    applies_when: Condition
 
 
 class Rollup(Model):
@@ -205,6 +216,7 @@ class Finding(Model):
     improvement: Text
     indicator: str | None = Field(None, description="the indicator whose lost points this finding explains")
     rollup: Rollup | None = None
+    applies_when: Condition
 
 
 class TestExpect(Model):
@@ -235,8 +247,16 @@ class RulesetTest(Model):
     @model_validator(mode="after")
     def _one_case(self) -> "RulesetTest":
         if (self.case is None) == (self.data is None):
-            raise ValueError("give either `case` (a path) or `data` (an inline case)")
+            raise ValueError(_("`case`（案例文件路径）与 `data`（内嵌案例）须给且只给一个"))
         return self
+
+
+class Include(Model):
+    """An included ruleset that applies only to some units (`include: [{ruleset: pingan-veto,
+    applies_when: sector == "政法"}]`)."""
+
+    ruleset: str = Field(description="id or path, as in a plain `include` entry")
+    applies_when: Condition
 
 
 class Ruleset(Model):
@@ -245,10 +265,14 @@ class Ruleset(Model):
     extends: str | None = Field(None, description="parent ruleset (id or path) whose parts this one overrides")
     title: str
     applies_to: Literal["project", "department", "any", "target", "monitoring"]
+    kind: Literal["scoring", "review"] = Field(
+        "scoring", description="scoring: gives scores and grades (--ruleset); review: only flags, beside a "
+                               "scoring ruleset, never instead of it (--review)")
     version: str = "1"
     provenance: str = Field(description="where the rules come from")
     local_choices: list[str] = Field([], description="thresholds that are this ruleset's own choice")
-    include: list[str] = Field([], description="rulesets (by id or path) whose metrics, vetoes, … are added")
+    include: list[str | Include] = Field([], description="rulesets (by id or path) whose metrics, vetoes, … are added")
+    applies_when: Condition
     total: Amount = Decimal(100)
     rounding: Rounding = Rounding()
     grades: list[Grade] = [

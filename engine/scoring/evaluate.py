@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from jixiao.rulesets.compiler import CompiledRuleset
+from jixiao.rulesets.conditions import holds
 from jixiao.core.decimals import exact, round_half_up
 from jixiao.core.errors import EvaluationError
 from jixiao.records.namespace import path_resolver, record_namespace
@@ -71,6 +72,8 @@ def evaluate_record(compiled: CompiledRuleset, record: Project | Department, cas
 
     checks = []
     for check in compiled.checks:
+        if not holds(check.applies_when, ns):
+            continue  # a check for another kind of unit (applies_when)
         ok = True if f"check.pass:{check.id}" in fired else False if f"check.fail:{check.id}" in fired else None
         message = text(("check", check.id, "message")) if ok is False else (check.name if ok else f"{check.name}：数据未填报，无法核对")
         checks.append({"id": check.id, "name": check.name, "ok": ok, "severity": check.severity, "message": message})

@@ -8,6 +8,9 @@ ordered by severity, then points lost (the `indicator` a finding explains: full 
 summed over its projects), then the order of the rulesets; the same finding for the same records
 is written once, however many rulesets suggest it.
 
+A failed check that says what to do (`improvement`) is a problem too, with the check's message as
+the problem, unless a finding that says the same (`covered_by`) was suggested for the record.
+
 Publication (`public=True`): a project that may not be published (涉密) is left out of every
 roll-up entirely — not named, not counted and not added to any total — so that no figure of it can
 be worked out by subtracting the listed projects from a total. Its spending stays only where the
@@ -23,13 +26,15 @@ from typing import Any
 from jixiao.rulesets.compiler import CompiledRuleset
 from jixiao.core.decimals import CONTEXT, exact
 from jixiao.core.errors import Problem, RulesetError
+from jixiao.core.i18n import _
 from jixiao.records.namespace import path_resolver, record_namespace
-from jixiao.records.model import Case, Project
+from jixiao.records.model import Case, Department, Project
 from jixiao.scoring.results import CaseResult, RecordResult
-from jixiao.rulesets.model import Finding, Rollup
+from jixiao.rulesets.model import Check, Finding, Rollup
 from jixiao.expressions.templates import Template, parse_template
 
 SPECIAL = {"count", "names", "items", "total"}
+CHECK_SEVERITY = {"error": 3, "warning": 2, "info": 1}
 
 
 @dataclass(frozen=True)
@@ -57,8 +62,8 @@ def _template(text: str, ruleset: CompiledRuleset, finding: Finding, field: str)
         totals = set(finding.rollup.totals)
         for placeholder in template.placeholders:
             if placeholder.path[0] == "total" and (len(placeholder.path) != 2 or placeholder.path[1] not in totals):
-                raise RulesetError([Problem(f"{where}: `{{{placeholder.dotted}}}` sums nothing: list `{placeholder.dotted[6:]}` "
-                                            f"under rollup.totals ({', '.join(sorted(totals)) or 'empty'})")])
+                raise RulesetError([Problem(_("{where}：`{{{name}}}` 没有可合计的值：请把 `{field}` 列入 rollup.totals（{totals}）").format(
+                    where=where, name=placeholder.dotted, field=placeholder.dotted[6:], totals="、".join(sorted(totals)) or "空"))])
     return template
 
 
@@ -78,15 +83,36 @@ def _sum(values: list[Any]) -> Decimal | None:
     return total
 
 
-def _project_ns(project: Project, record: RecordResult, case: Case) -> dict:
+def _record_ns(project: Project | Department, record: RecordResult, case: Case) -> dict:
     ns = record_namespace(project, case)
     ns.update(record.metrics)
     return ns
 
 
+def _check_problems(ruleset: CompiledRuleset | None, record: RecordResult, source: Project | Department, case: Case,
+                    scope: str) -> list[RolledFinding]:
+    """The record's failed checks that carry an improvement and that no suggested finding covers."""
+    if ruleset is None:
+        return []
+    specs: dict[str, Check] = {c.id: c for c in ruleset.checks}
+    fired = {f.id for f in record.findings}
+    out = []
+    for check in record.checks:
+        spec = specs.get(check.id)
+        if check.ok is not False or spec is None or spec.improvement is None or fired & set(spec.covered_by):
+            continue
+        ns = _record_ns(source, record, case)
+        improvement = parse_template(spec.improvement).render(path_resolver(ns))
+        out.append(RolledFinding(
+            id=f"check.{check.id}", category="review" if ruleset.ruleset.kind == "review" else "data_quality",
+            severity=CHECK_SEVERITY[check.severity], points_lost=Decimal(0), problem=check.message,
+            improvement=improvement, records=(record.id,), names=(record.name,), scope=scope, ruleset=ruleset.id))
+    return out
+
+
 def _rolled(ruleset: CompiledRuleset, finding: Finding, spec: Rollup, hits: list[tuple[Project, RecordResult]],
             case: Case) -> RolledFinding:
-    spaces = [_project_ns(project, record, case) for project, record in hits]
+    spaces = [_record_ns(project, record, case) for project, record in hits]
     item = _template(spec.item, ruleset, finding, "item")
     rendered = [item.render(path_resolver(ns)) for ns in spaces]
     special: dict[str, Any] = {
@@ -124,6 +150,7 @@ def roll_up(case: Case, result: CaseResult, department_rs: CompiledRuleset | Non
                 points_lost=_points_lost(department, spec.indicator if spec else None),
                 problem=text.problem, improvement=text.improvement, records=(department.id,),
                 names=(department.name,), scope="department", ruleset=department.ruleset))
+        out += _check_problems(department_rs, department, case.department, case, "department")
     if project_rs is not None:
         projects = {p.id: p for p in case.projects}
         visible = [r for r in result.projects if r.published or not public]
@@ -144,6 +171,8 @@ def roll_up(case: Case, result: CaseResult, department_rs: CompiledRuleset | Non
                     points_lost=_points_lost(record, finding.indicator), problem=text.problem,
                     improvement=text.improvement, records=(project.id,), names=(project.name,),
                     scope="project", ruleset=project_rs.id))
+        for record in visible:
+            out += _check_problems(project_rs, record, projects[record.id], case, "project")
     return out
 
 
