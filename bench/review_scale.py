@@ -54,23 +54,29 @@ def _clauses() -> list[str]:
 
 
 _SHORT_CLAUSES = [c for c in _clauses() if len(c) <= 16]
-_PLACES = "东西南北中新安和平兴华金山河湖城乡青石桥林园"
+_CHARACTERS = sorted({ch for c in _clauses() for ch in c if "\u4e00" <= ch <= "\u9fff"})
 
 
 def _sentence(r: random.Random, i: int, k: int) -> str:
     """A long (≥ 50-character) sentence of project `i`: report clauses in a new order, new figures."""
-    parts = [f"第{k + 1}项工作在{''.join(r.choice(_PLACES) for _ in range(2))}片区实施"]
+    parts = [f"第{k + 1}项工作在{_name(r)}片区实施"]
     for clause in r.sample(_SHORT_CLAUSES, 12):  # distinct clauses: no two sentences alike by chance
-        parts.append(_DIGITS.sub(lambda _: str(r.randint(1, 9999)), clause))
+        clause = _DIGITS.sub(lambda _: str(r.randint(1, 9999)), clause)
+        parts.append(f"{_name(r)}{clause}" if r.random() < 0.5 else clause)  # its own places and names
         if sum(map(len, parts)) >= 60:
             break
     return "，".join(parts) + f"（项目{i:05d}）。"
 
 
+def _name(r: random.Random) -> str:
+    """A place or unit name of two characters from the cases' own characters."""
+    return r.choice(_CHARACTERS) + r.choice(_CHARACTERS)
+
+
 def _mutate(r: random.Random, sentence: str, changes: int) -> str:
     chars = list(sentence)
     for _ in range(changes):
-        chars[r.randrange(len(chars))] = r.choice(_PLACES)
+        chars[r.randrange(len(chars))] = r.choice(_CHARACTERS)
     return "".join(chars)
 
 
