@@ -119,33 +119,19 @@ _F_NUM, _F_DEN = 89_995, 100_000  # f = 0.89995
 
 
 def _shared_at_least(length: int) -> int:
-    """Bigrams a sentence of `length` characters shares with any sentence it scores ≥ f with.
-
-    SequenceMatcher's M characters lie in B blocks, and two blocks are apart in at least one text,
-    so B − 1 ≤ (a − M) + (b − M); the blocks hold M − B ≥ 3M − T − 1 bigrams, T = a + b. With
-    2M ≥ f·T and b ≥ f·a ÷ (2 − f) (else 2·min ÷ T < f): at least (1.5f − 1)·2a ÷ (2 − f) − 1."""
-    return -(-(3 * _F_NUM - 2 * _F_DEN) * length // (2 * _F_DEN - _F_NUM)) - 1
-
-
-def _characters(sentence: str) -> list[tuple[str, int]]:
-    """The sentence's characters as (character, repeat) tokens: shared tokens = shared characters
-    counted with repeats."""
-    return _numbered(sentence)
+    """Characters a sentence of `length` shares with any sentence it scores ≥ FLOOR with: ⌈f·n÷(2−f)⌉."""
+    return -(-_F_NUM * length // (2 * _F_DEN - _F_NUM))
 
 
 def _tokens(sentence: str) -> list[tuple[str, int]]:
-    """The sentence's bigrams as (bigram, repeat) tokens, the index's tokens: far more kinds than
-    characters, so each is shared by fewer sentences."""
-    return _numbered([sentence[i:i + 2] for i in range(len(sentence) - 1)])
-
-
-def _numbered(items) -> list[tuple[str, int]]:
+    """The sentence's characters as (character, repeat) tokens: shared tokens = shared characters
+    counted with repeats."""
     seen: dict[str, int] = {}
     tokens = []
-    for item in items:
-        k = seen.get(item, 0)
-        tokens.append((item, k))
-        seen[item] = k + 1
+    for ch in sentence:
+        k = seen.get(ch, 0)
+        tokens.append((ch, k))
+        seen[ch] = k + 1
     return tokens
 
 
@@ -155,11 +141,11 @@ _K = 8  # prefixes longer by K − 1 tokens must share K tokens: fewer candidate
 def _prefix(length: int) -> tuple[int, int]:
     """(prefix length, tokens two prefixes must share) for a sentence of `length` characters.
 
-    Two sentences sharing α ≥ `_shared_at_least` bigrams of each have their first k shared tokens
-    (in the common order) within the first (bigrams − α + k) of each, for any k ≤ α."""
+    Two sentences sharing α ≥ ⌈f·n÷(2−f)⌉ tokens of each have their first k shared tokens (in the
+    common order) within the first n − α + k tokens of each, for any k ≤ α."""
     least = _shared_at_least(length)
     k = min(_K, least)
-    return length - 1 - least + k, k
+    return length - least + k, k
 
 
 class Pool:
@@ -185,7 +171,6 @@ class Pool:
         self._numbers: dict[tuple[str, int], int] = {}
         self._postings: dict[int, list[int]] = {}
         self._masks: list[int] = []
-        self._character_numbers: dict[tuple[str, int], int] = {}
         self._shares: list[int] = []
         self._built = False
         self._building = threading.Lock()
@@ -200,31 +185,26 @@ class Pool:
                 return
             frequency = Counter(t for sentence in self.sentences for t in _tokens(sentence))
             numbers = {t: i for i, t in enumerate(sorted(frequency, key=lambda t: (frequency[t], t)))}
-            characters = {t: i for i, t in enumerate(sorted({t for s in self.sentences for t in _characters(s)}))}
             for position, sentence in enumerate(self.sentences):
                 ids = sorted(numbers[t] for t in _tokens(sentence))
-                length, k = _prefix(len(sentence))
+                length, k = _prefix(len(ids))
                 for token in ids[:length]:
                     self._postings.setdefault(token, []).append(position)
-                self._masks.append(_mask(characters[t] for t in _characters(sentence)))
+                self._masks.append(_mask(ids))
                 self._shares.append(k)
-            self._numbers, self._character_numbers = numbers, characters
+            self._numbers = numbers
             self._built = True
 
     def _candidates(self, sentence: str) -> tuple[int, list[int]]:
         """The sentence's token mask, and the pool sentences whose prefix shares enough of its own."""
         self._build()
         numbers, postings, shares = self._numbers, self._postings, self._shares
-        characters = self._character_numbers
-        mask = _mask(i for i in (characters.get(t) for t in _characters(sentence)) if i is not None)
-        if _shared_at_least(len(sentence)) < 1:  # too short to filter: every sentence is a candidate
-            return mask, list(range(len(self.sentences)))
         tokens = _tokens(sentence)
         # tokens the pool lacks are the rarest of all: they come first and have no postings
         ids = sorted(i for i in (numbers.get(t) for t in tokens) if i is not None)
-        length, k = _prefix(len(sentence))
+        length, k = _prefix(len(tokens))
         met = Counter(chain.from_iterable(postings.get(t, ()) for t in ids[:max(0, length - (len(tokens) - len(ids)))]))
-        return mask, [y for y, count in met.items() if count >= k or count >= shares[y]]
+        return _mask(ids), [y for y, count in met.items() if count >= k or count >= shares[y]]
 
     def best(self, text: str | None, excluded: frozenset[int] = frozenset()) -> Decimal:
         key = (text, excluded)
@@ -272,7 +252,7 @@ def _best_of(pairs: list[tuple[str, str]]) -> Decimal:
     return Decimal(0) if best is None else best
 
 
-def _mask(ids) -> int:
+def _mask(ids: list[int]) -> int:
     mask = 0
     for i in ids:
         mask |= 1 << i
