@@ -355,6 +355,9 @@ def _distinct(node: n.Call, args: list[Closure]) -> Closure:
     return distinct
 
 
+_ALL_BUT_ONE_HELD: dict[tuple, list[tuple]] = {}
+
+
 def _all_but_one(node: n.Node) -> Callable[[Namespace, int], tuple[Pool, frozenset[int]] | None] | None:
     """For `collect(q.text for q in items if q.key != x)` (x not naming q): one Pool of every item's
     text, shared by every x, and the indexes x leaves out — so that comparing each project with all
@@ -372,7 +375,10 @@ def _all_but_one(node: n.Node) -> Callable[[Namespace, int], tuple[Pool, frozens
     if any(isinstance(m, n.Name) and m.path[0] == var for m in n.walk(other)):
         return None
     iterable, element, key, exclude = (compile_node(part) for part in (node.iterable, node.element, mine[0], other))
-    held: list[tuple] = []  # (items, pools by min_chars, indexes by key): the last list seen
+    shape = (node.element.path[1:], mine[0].path[1:])
+    # (items, pools by min_chars, texts, indexes by key) of the last list seen, shared by every
+    # expression of the same shape (duplicate_projects and duplicate_similarity: one pool)
+    held = _ALL_BUT_ONE_HELD.setdefault(shape, [])
 
     def split(ns: Namespace, min_chars: int) -> tuple[Pool, frozenset[int]] | None:
         items, left_out = iterable(ns), exclude(ns)
@@ -398,10 +404,10 @@ def _all_but_one(node: n.Node) -> Callable[[Namespace, int], tuple[Pool, frozens
                     ns[var] = saved
             entry = (items, {}, tuple(texts), by_key)
             held[:] = [entry]
-        pools = entry[1]
-        if min_chars not in pools:
-            pools[min_chars] = Pool(entry[2], min_chars)
-        return pools[min_chars], frozenset(entry[3].get(left_out, ()))
+        found = entry[1].get(min_chars)
+        if found is None:
+            found = entry[1].setdefault(min_chars, Pool(entry[2], min_chars))
+        return found, frozenset(entry[3].get(left_out, ()))
     return split
 
 

@@ -13,13 +13,15 @@ Comparing every sentence with every other is quadratic (a case of 1,000 projects
 so the sentences of the texts compared are indexed once (`Pool`, cached) and each query confirms
 only candidates with the measure above. Candidates come from prefix filtering on characters: 2·M÷T
 is at most 2·C÷T, C the characters the two sentences share counted with repeats, so a pair scoring
-at least `FLOOR` shares at least ⌈f·n÷(2−f)⌉ of the n characters of each sentence, and then the
-rarest n − that + 1 characters of the two (rarest within the texts compared) have one in common.
-A pair without one scores below FLOOR and is never compared. Hence the contract of
-`max_similarity`: a result of at least FLOOR (0.8) is exact, and so are the flags of any
-threshold ≥ FLOOR; a result below FLOOR is exact when the comparison is small (at most
-`SMALL_PAIRS` sentence pairs, as on every shipped case), and otherwise the best of the candidate
-pairs (each exact: the true best may be higher, but it is below FLOOR too).
+at least f shares α ≥ ⌈f·n÷(2−f)⌉ of the n characters of each sentence; ordering every sentence's
+characters rarest first (rarest within the texts compared), the first k shared ones lie within the
+first n − α + k of each. A pair whose prefixes share fewer than k scores below f and is never
+compared; nor is one whose 2·C÷T is below f. Hence the contract of `max_similarity`: a result of
+at least `FLOOR` (0.9, the shipped threshold) is exact, and so are the flags of any threshold ≥
+FLOOR; a result below FLOOR is exact when the comparison is small (at most `SMALL_PAIRS` sentence
+pairs, as on every shipped case), and otherwise the best of the candidate pairs (each exact: the
+true best may be higher, but it is below FLOOR too). A threshold set below FLOOR needs FLOOR
+lowered with it (slower: longer prefixes).
 """
 from __future__ import annotations
 
