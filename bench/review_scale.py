@@ -3,11 +3,11 @@
     python bench/review_scale.py [--sizes 100,1000,10000] [--seed 1] [--engine native|durable]
 
 Each case is generated (`review_case`): every project's 绩效情况 paragraph is made of its own
-sentences, drawn from a vocabulary of budget-report phrases with the project's own figures, so two
-different projects share words but not sentences; then a known set of projects copies one long
+sentences, made of the shipped and test cases' own clauses in a new order with new figures and
+names, so two different projects share words and clauses but not sentences; then a known set of projects copies one long
 sentence of the department's paragraph, of its goals, or of another project (some word for word,
 some with a few characters changed). The answer is known by construction (`planted`): exactly those
-projects are flagged, and `duplicate_similarity` is 1.0000. The script prints, per size, the
+projects are flagged, and `duplicate_similarity` is 1.0000 (some copy is word for word). The script prints, per size, the
 seconds `evaluate_case` takes with `review-fuhe` and `review-fuhe-project` (the two passes
 `jixiao report` adds) — wall-clock and this process's CPU seconds (steadier on a shared
 machine) — and exits non-zero when the flags differ from the planted answer.
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from jixiao.records.model import Case  # noqa: E402
 from jixiao.rulesets.loader import load_ruleset  # noqa: E402
@@ -89,7 +89,7 @@ def review_case(n: int, seed: int) -> tuple[Case, list[str]]:
     paragraphs = [[_sentence(r, i, k) for k in range(r.randint(1, 3))] for i in range(n)]
     copies = max(2, n // 50)
     planted: set[int] = set()
-    for c in range(copies):
+    for _ in range(copies):
         i = r.randrange(n)
         source = r.choice(["department", "goals", "project"])
         if source == "department":
