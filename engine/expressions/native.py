@@ -15,7 +15,7 @@ from typing import Any, Callable
 from jixiao.expressions import nodes as n
 from jixiao.core.decimals import CONTEXT, divide, round_half_up
 from jixiao.core.errors import EvaluationError
-from jixiao.expressions.textsim import max_similarity, mentions
+from jixiao.expressions.textsim import Pool, max_similarity, mentions
 
 Namespace = dict[str, Any]
 Closure = Callable[[Namespace], Any]
@@ -355,9 +355,73 @@ def _distinct(node: n.Call, args: list[Closure]) -> Closure:
     return distinct
 
 
+_ALL_BUT_ONE_HELD: dict[tuple, list[tuple]] = {}
+
+
+def _all_but_one(node: n.Node) -> Callable[[Namespace, int], tuple[Pool, frozenset[int]] | None] | None:
+    """For `collect(q.text for q in items if q.key != x)` (x not naming q): one Pool of every item's
+    text, shared by every x, and the indexes x leaves out — so that comparing each project with all
+    the others is not quadratic (textsim.py). None for any other shape; the function gives None
+    whenever the plain evaluation could differ (not a list, a key that is not text, an error)."""
+    if not (isinstance(node, n.Aggregate) and node.func == "collect" and isinstance(node.element, n.Name)
+            and node.element.path[0] == node.var and isinstance(node.condition, n.Compare)
+            and node.condition.op == "!="):
+        return None
+    var, sides = node.var, (node.condition.left, node.condition.right)
+    mine = [s for s in sides if isinstance(s, n.Name) and s.path[0] == var]
+    if len(mine) != 1:
+        return None
+    other = sides[1] if mine[0] is sides[0] else sides[0]
+    if any(isinstance(m, n.Name) and m.path[0] == var for m in n.walk(other)):
+        return None
+    iterable, element, key, exclude = (compile_node(part) for part in (node.iterable, node.element, mine[0], other))
+    shape = (node.element.path[1:], mine[0].path[1:])
+    # (items, pools by min_chars, texts, indexes by key) of the last list seen, shared by every
+    # expression of the same shape (duplicate_projects and duplicate_similarity: one pool)
+    held = _ALL_BUT_ONE_HELD.setdefault(shape, [])
+
+    def split(ns: Namespace, min_chars: int) -> tuple[Pool, frozenset[int]] | None:
+        items, left_out = iterable(ns), exclude(ns)
+        if not isinstance(items, list) or not isinstance(left_out, str):
+            return None
+        entry = held[0] if held and held[0][0] is items else None
+        if entry is None:
+            texts, by_key, saved = [], {}, ns.get(var, _ABSENT)
+            try:
+                for index, item in enumerate(items):
+                    ns[var] = item
+                    item_key, text = key(ns), element(ns)
+                    if not isinstance(item_key, str) or not (text is None or isinstance(text, str)):
+                        return None
+                    by_key.setdefault(item_key, []).append(index)
+                    texts.append(text)
+            except EvaluationError:
+                return None
+            finally:
+                if saved is _ABSENT:
+                    ns.pop(var, None)
+                else:
+                    ns[var] = saved
+            entry = (items, {}, tuple(texts), by_key)
+            held[:] = [entry]
+        found = entry[1].get(min_chars)
+        if found is None:
+            found = entry[1].setdefault(min_chars, Pool(entry[2], min_chars))
+        return found, frozenset(entry[3].get(left_out, ()))
+    return split
+
+
 def _max_similarity(node: n.Call, args: list[Closure]) -> Closure:
+    all_but_one = _all_but_one(node.args[1])
+
     def similar(ns: Namespace) -> Decimal | None:
-        text, others, min_chars = args[0](ns), args[1](ns), _number(node, args[2](ns))
+        text = args[0](ns)
+        if all_but_one is not None and isinstance(text, str):
+            min_chars = _number(node, args[2](ns))
+            found = all_but_one(ns, int(min_chars)) if min_chars is not None else None
+            if found is not None:
+                return found[0].best(text, found[1])
+        others, min_chars = args[1](ns), _number(node, args[2](ns))
         if min_chars is None:
             return None
         if text is not None and not isinstance(text, str):
