@@ -229,6 +229,19 @@ def _compare(node: n.Compare, operands: Operands, negate: bool) -> dict:
         left, right, left_lit, right_lit, op = right, left, right_lit, left_lit, _FLIP[op]
     operands.pairs.append(Pair(node, left, None if right_lit else right, right if right_lit else None, op))
     target = right if right_lit else {"$m": right}  # decimals: doubles by scale_literals
-    if op == "==":
-        return {left: target}
-    return {_DURABLE_OP[op]: {left: target}}
+    condition = {left: target} if op == "==" else {_DURABLE_OP[op]: {left: target}}
+    if right_lit:
+        return condition
+    # Measured: `{"$gt": {"k0": {"$m": "k1"}}}` matches a fact without k1 when an earlier test in
+    # the same `$and` reads k0 (`actual > 0 and actual > budget.final` fired with budget.final
+    # unknown). A known-test of the referenced operand, placed first, keeps it unknown.
+    return {"$and": [_present(operands, right), condition]}
+
+
+def _present(operands: Operands, key: str) -> dict:
+    """`{k: true}` for a hoisted `x is not None` of the operand under `key` (always yes or no)."""
+    node = operands.nodes[key]
+    known = n.IsMissing(text=f"{node.text} is not None", line=node.line, column=node.column, operand=node, negate=True)
+    present = operands.key(known)
+    operands.booleans.add(present)
+    return {present: True}
