@@ -40,7 +40,7 @@ def problems_of(tmp_path, text):
 def test_not_a_number_names_file_line_record_and_field(tmp_path):
     problems = problems_of(tmp_path, GOOD.replace("actual: 43.36", "actual: 四十三"))
     assert len(problems) == 1
-    assert problems[0].startswith(f"{tmp_path / 'bad.yaml'}:13:13: project b, field projects.actual: '四十三' is not a number")
+    assert problems[0].startswith(f"{tmp_path / 'bad.yaml'}:13:13: project b, field projects.actual: “四十三”不是数值")
 
 
 def test_every_problem_at_once(tmp_path):
@@ -63,7 +63,7 @@ def test_duplicate_project_ids(tmp_path):
 
 def test_yaml_syntax_error(tmp_path):
     problems = problems_of(tmp_path, GOOD + "  - id: [unclosed\n")
-    assert problems[0].startswith(f"{tmp_path / 'bad.yaml'}:15:") and "YAML syntax error" in problems[0]
+    assert problems[0].startswith(f"{tmp_path / 'bad.yaml'}:15:") and "YAML语法错误" in problems[0]
 
 
 def test_cli_reports_bad_case_and_still_scores_the_others(tmp_path):
@@ -71,10 +71,10 @@ def test_cli_reports_bad_case_and_still_scores_the_others(tmp_path):
     result = CliRunner().invoke(main, ["score", str(bad), str(SEED), "--format", "json", "--engine", "native"])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
-    assert f"{bad}:13:13: project b, field projects.actual: '四十三' is not a number" in result.stderr
+    assert f"{bad}:13:13: project b, field projects.actual: “四十三”不是数值" in result.stderr
     assert '"case": "lusong-zfw-2024"' in result.stdout  # the good case is still there
 
 
 def test_missing_file(tmp_path):
     result = CliRunner().invoke(main, ["score", str(tmp_path / "nope.yaml")])
-    assert result.exit_code == 2 and "file not found" in result.stderr
+    assert result.exit_code == 2 and "文件不存在" in result.stderr

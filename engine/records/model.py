@@ -11,6 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from jixiao.core.decimals import bounded, number_from_text
+
 
 def _exact_number(value: Any) -> Any:
     """Numbers become Decimal from their text; floats via their shortest repr, bools rejected."""
@@ -19,17 +21,8 @@ def _exact_number(value: Any) -> Any:
     if isinstance(value, float):
         value = repr(value)
     if isinstance(value, (int, str)):
-        text = str(value).strip().replace(",", "")
-        try:
-            number = Decimal(text)
-        except Exception:
-            raise ValueError(f"{value!r} is not a number") from None
-        if not number.is_finite():
-            raise ValueError(f"{value!r} is not a finite number")
-        return number
-    if isinstance(value, Decimal) and not value.is_finite():
-        raise ValueError(f"{value} is not a finite number")
-    return value
+        return number_from_text(str(value))  # decimals: commas only in groups of three, bounded
+    return bounded(value) if isinstance(value, Decimal) else value
 
 
 def _number_or_text(value: Any) -> Any:
