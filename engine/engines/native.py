@@ -32,6 +32,7 @@ def raise_rule_failure(compiled: CompiledRuleset, ns: dict) -> None:
         try:
             yes_no(rule, rule.expr.run(ns))
         except EvaluationError as exc:
-            raise EvaluationError(_("规则{rule}：{error}").format(rule=rule.id, error=exc)) from None
+            error = "；".join(problem.message for problem in exc.problems)
+            raise EvaluationError(_("规则{rule}：{error}").format(rule=rule.id, error=error)) from None
         except Exception as exc:  # defensive: the expression closures raise EvaluationError only
             raise EvaluationError(_("规则{rule}：无法计算（{error}）").format(rule=rule.id, error=type(exc).__name__)) from None

@@ -20,6 +20,7 @@ from typing import Any, Callable, Union
 
 from pydantic import BaseModel
 
+from jixiao.core.decimals import MAX_PLACES
 from jixiao.core.i18n import _
 from jixiao.expressions import nodes as n
 from jixiao.records.model import CaseMeta, Department, Project
@@ -230,6 +231,11 @@ class Checker:
         if func in ("abs", "min", "max", "round"):
             for arg, kind in zip(args, kinds):
                 self.expect(arg, kind, local, NUM, what=what)
+            if func == "round":
+                places = args[1]
+                if not (isinstance(places, n.Const) and isinstance(places.value, Decimal) and not isinstance(places.value, bool)
+                        and places.value == places.value.to_integral_value() and 0 <= places.value <= MAX_PLACES):
+                    raise TypeProblem(places, _("round()的位数应为0至{most}的整数，`{text}`不是").format(most=MAX_PLACES, text=places.text))
             return NUM
         if func == "coalesce":
             return _unify(kinds)
