@@ -107,47 +107,62 @@ MAX_DEPTH = 64  # nesting of mappings and lists
 MAX_NUMBER_TEXT = 64
 
 
-class _Budget:
-    """Values a document may build: aliases re-expand their node, so without a bound a 13 KB
-    "billion laughs" built 5 GB. Linear in the text: 8 values a character, at least a million."""
-
-    def __init__(self, text: str):
-        self.left = max(1_000_000, 8 * len(text))
+_STR, _INT, _FLOAT = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
 
 
-def _build(loader: Any, node: yaml.Node, path: tuple, lines: LineMap, budget: _Budget, open_: set[int]) -> Any:
-    budget.left -= 1
-    if budget.left < 0:
-        raise _refuse(node, _("文件展开后过大（别名重复展开？）"))
-    lines.add(path, node)
-    if isinstance(node, yaml.ScalarNode):
-        return loader.construct_object(node, deep=True)
-    if len(path) > MAX_DEPTH:
-        raise _refuse(node, _("嵌套超过{most}层").format(most=MAX_DEPTH))
-    if id(node) in open_:
-        raise _refuse(node, _("别名引用了包含它自身的节点（递归别名）"))
-    open_.add(id(node))
-    try:
-        if isinstance(node, yaml.MappingNode):
-            _refuse_duplicates(node)
-            loader.flatten_mapping(node)  # `<<: *x` entries first: the mapping's own keys override them
-            out: dict = {}
-            for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):
-                    raise _refuse(key_node, _("键应为文字，不能是列表或映射（`? [a, b]`）"))
-                key = loader.construct_object(key_node, deep=True)
-                if isinstance(key, (Decimal, float)):
-                    key = str(key)
-                lines.add(path + (key,), key_node)
-                out[key] = _build(loader, value_node, path + (key,), lines, budget, open_)
-                # the key's line is the better pointer for "missing"/"unknown field" problems;
-                # the value's own line is kept for scalars below the key
-                if isinstance(value_node, yaml.ScalarNode):
-                    lines.add(path + (key,), value_node)
-            return out
-        return [_build(loader, item, path + (i,), lines, budget, open_) for i, item in enumerate(node.value)]
-    finally:
-        open_.discard(id(node))
+class _Builder:
+    """Python values from the node tree, each path's Location recorded (one walk, no recursion
+    through PyYAML's constructor for the common scalars: most of a large case's load time)."""
+
+    def __init__(self, loader: Any, lines: LineMap, text: str):
+        self.loader = loader
+        self.file = lines.file
+        self.locations = lines._lines
+        # values a document may build: aliases re-expand their node, so without a bound a 13 KB
+        # "billion laughs" built 5 GB; linear in the text: 8 values a character, at least a million
+        self.budget = max(1_000_000, 8 * len(text))
+        self.open: set[int] = set()
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        tag = node.tag
+        if tag == _STR:
+            return node.value
+        if tag == _INT:
+            return _decimal_int(self.loader, node)
+        if tag == _FLOAT:
+            return _decimal_float(self.loader, node)
+        return self.loader.construct_object(node, deep=True)  # yes/no, null, dates
+
+    def build(self, node: yaml.Node, path: tuple) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise _refuse(node, _("文件展开后过大（别名重复展开？）"))
+        mark = node.start_mark
+        # a value's location is where the value starts (for a block below a key, its first line)
+        self.locations[path] = Location(self.file, mark.line + 1, mark.column + 1)
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
+        if len(path) > MAX_DEPTH:
+            raise _refuse(node, _("嵌套超过{most}层").format(most=MAX_DEPTH))
+        if id(node) in self.open:
+            raise _refuse(node, _("别名引用了包含它自身的节点（递归别名）"))
+        self.open.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                _refuse_duplicates(node)
+                self.loader.flatten_mapping(node)  # `<<: *x` entries first: the mapping's own keys override them
+                out: dict = {}
+                for key_node, value_node in node.value:
+                    if not isinstance(key_node, yaml.ScalarNode):
+                        raise _refuse(key_node, _("键应为文字，不能是列表或映射（`? [a, b]`）"))
+                    key = self.scalar(key_node)
+                    if isinstance(key, (Decimal, float)):
+                        key = str(key)
+                    out[key] = self.build(value_node, path + (key,))
+                return out
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        finally:
+            self.open.discard(id(node))
 
 
 def _refuse_duplicates(node: yaml.MappingNode) -> None:
@@ -185,7 +200,7 @@ def _load(text: str, file: str, loader_type: type) -> tuple[Any, LineMap]:
             raise yaml.YAMLError(_("嵌套过深")) from None
         if node is None:
             return None, lines
-        return _build(loader, node, (), lines, _Budget(text), set()), lines
+        return _Builder(loader, lines, text).build(node, ()), lines
     finally:
         loader.dispose()
 
