@@ -7,6 +7,7 @@ from typing import Any, Iterable, Iterator
 from pydantic import ValidationError
 
 from jixiao.core.errors import CaseError, Problem
+from jixiao.core.i18n import _
 from jixiao.records.model import Case
 from jixiao.core.problems import problems_from
 from jixiao.core.yamlsource import LineMap, read_yaml
@@ -37,6 +38,12 @@ def case_from_data(data: Any, lines: LineMap) -> Case:
         raise CaseError(problems_from(exc, lines, _record_label(data))) from None
     seen: dict[str, int] = {}
     problems = []
+    # an id names the record in every output: empty or blank (the models strip spaces) is refused
+    for path, ident, record in [(("case", "id"), case.case.id, None), (("department", "id"), case.department.id, "department ?")] + [
+            (("projects", i, "id"), p.id, f"project #{i + 1}") for i, p in enumerate(case.projects)]:
+        if not ident:
+            field = ".".join(part for part in path if isinstance(part, str))
+            problems.append(Problem(_("编号为空：请填写编号"), lines.find(path), record, field))
     for i, project in enumerate(case.projects):
         if project.id in seen:
             problems.append(Problem(f"duplicate project id (also project #{seen[project.id] + 1})",
