@@ -93,3 +93,16 @@ def test_a_run_time_failure_names_the_rule_identically_in_both_engines():
     assert native == durable == ("error", "EvaluationError",
                                  "<input>: 规则finding:f1：表达式`i.actual > 1`：文字“达成年度指标”与数值1不能比较（>）")
     assert EvaluationError.exit_code == 2
+
+
+@pytest.mark.parametrize("condition", [
+    # found by bench/fuzz.py (100,000 expressions, seed 1): durable-rules did not match a text
+    # operand compared with itself, and refused this nested and/or ("error code: 113")
+    'funding_source == funding_source or (funding_source not in ["本级", "上级专项"] and 0.01 > 56.18)',
+    '((budget.adjustment - budget.adjustment) <= actual and ((budget.initial != budget.initial or actual > budget.adjustment'
+    ' or 56.18 >= 0) and (-3 > 56.18 and 0 > 0.01 and actual >= budget.adjustment) and budget.adjustment_reason !='
+    ' budget.adjustment_reason) and ((budget.final < actual and budget.initial < budget.adjustment and budget.adjustment'
+    ' <= actual) or funding_source not in ["本级", "上级专项"] or budget.final == carryover))',
+])
+def test_fuzz_findings_agree(condition):
+    assert fuzz.trial(condition, False, RECORDS)[0] == "agree"

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from jixiao.rulesets.compiler import CompiledRuleset
-from jixiao.engines.durable_json import Operands, Scale, build_scales, scale_literals, to_condition
+from jixiao.engines.durable_json import MAX_CONJUNCTIONS, Operands, Scale, build_scales, rule_condition, scale_literals
 from jixiao.core.errors import EngineError, EvaluationError
 from jixiao.engines.native import raise_rule_failure
 from jixiao.expressions.native import comparable, compile_node
@@ -73,13 +73,21 @@ class DurableEngine:
                 self._plans[key] = plan
         return plan
 
-    def _register(self, compiled: CompiledRuleset, name: str) -> _Plan:
+    def _register(self, compiled: CompiledRuleset, name: str, limit: int | None = None) -> _Plan:
+        """Register the ruleset. Should durable-rules refuse it (measured: "error code: 113" on
+        some nested and/or it accepts when written otherwise), it is registered again with every
+        rule's condition hoisted whole: durable-rules then matches one yes/no field per rule."""
+        if limit is None:
+            try:
+                return self._register(compiled, name, MAX_CONJUNCTIONS)
+            except EngineError:
+                return self._register(compiled, name + "h", 0)
         operands = Operands()
         conditions: dict[str, Any] = {}
         rule_ids: dict[str, str] = {}
         for index, rule in enumerate(compiled.rules):
             rule_name = f"r{index}"
-            conditions[rule_name] = to_condition(rule.expr.node, operands)
+            conditions[rule_name] = rule_condition(rule.expr.node, operands, limit)
             rule_ids[rule_name] = rule.id
         scales = build_scales(operands)
         definition = {rule_name: {"all": [{"m": scale_literals(condition, scales)}]}
