@@ -154,7 +154,9 @@ class DurableEngine:
             if value is None:
                 continue  # unknown: durable-rules matches no comparison on an absent field
             if isinstance(value, Decimal):
-                scale = plan.scales[key]
+                scale = plan.scales.get(key)
+                if scale is None:
+                    continue  # an operand durable-rules never compares (`x == x` reads only its presence)
                 numbers.setdefault(id(scale), (scale, {}))[1][key] = value
             elif isinstance(value, (bool, str)):
                 fact[key] = value

@@ -263,6 +263,12 @@ def _compare(node: n.Compare, operands: Operands, negate: bool) -> dict:
         return {key: not negate}
     if left_lit:
         left, right, left_lit, right_lit, op = right, left, right_lit, left_lit, _FLIP[op]
+    if not right_lit and op in ("==", "!="):
+        # operand against operand for (in)equality: measured (bench/fuzz.py), durable-rules'
+        # `{k0: {"$m": "k1"}}` on text missed matches (`funding_source == id`); decided natively
+        key = operands.key(node)
+        operands.booleans.add(key)
+        return {key: not negate}
     if not right_lit and left == right:
         # `x op x` (the same operand twice): durable-rules did not match `{k0: {"$m": "k0"}}` on
         # text; known, it is settled by the operator alone, unknown it matches nothing
