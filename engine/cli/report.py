@@ -10,6 +10,8 @@ import sys
 
 import click
 
+from jixiao.core.i18n import _
+
 from jixiao.records.cases import load_case
 from jixiao.cli.common import ENGINE, RULESETS, abort, emit, report_problem
 from jixiao.core.errors import JixiaoError
@@ -32,10 +34,12 @@ def _review_rulesets():
 @click.command()
 @click.argument("case_path", metavar="CASE", type=click.Path(dir_okay=False))
 @click.option("--project", "project_id", metavar="ID", help="only this project")
+@click.option("--public", is_flag=True, help="leave out the trace of records that may not be published (涉密)")
 @RULESETS
 @REVIEW_OPTION
 @ENGINE
-def explain(case_path: str, project_id: str | None, rulesets: tuple[str, ...], review: bool, engine: str) -> None:
+def explain(case_path: str, project_id: str | None, rulesets: tuple[str, ...], review: bool, engine: str,
+            public: bool = False) -> None:
     """Print the full trace of CASE: metrics and their inputs, indicators, rules fired, what was missing."""
     try:
         department_rs, project_rs = pick_rulesets(rulesets)
@@ -52,6 +56,9 @@ def explain(case_path: str, project_id: str | None, rulesets: tuple[str, ...], r
                 out.append(render_trace(trace_record(dept_rs, case.department, result.department, case, engine)))
             for project, record in zip(case.projects, result.projects):
                 if project_id in (None, project.id):
+                    if public and not record.published:  # a 涉密 project: named, nothing else of it
+                        out.append(_("项目 {id}（{name}）：不予公开，不列明细。").format(id=project.id, name=project.name) + "\n")
+                        continue
                     out.append(render_trace(trace_record(proj_rs, project, record, case, engine)))
     except JixiaoError as exc:
         abort(exc)

@@ -92,7 +92,8 @@ def evaluate_record(compiled: CompiledRuleset, record: Project | Department, cas
     return _validate_result({
         "id": record.id, "name": record.name, "kind": kind, "ruleset": compiled.id, "engine": rule_engine.name,
         "score": score, "max_score": rs.total, "grade": grade, "status": status, "assessable": assessable,
-        "published": all(e["published"] for e in exemptions),
+        # confidentiality is a fact of the record: a ruleset can add exemptions, never publish a 涉密 record
+        "published": all(e["published"] for e in exemptions) and not getattr(record, "confidential", False),
         "indicators": indicators, "vetoes": vetoes, "exemptions": exemptions, "checks": checks, "findings": findings,
         "metrics": metrics,
     })
