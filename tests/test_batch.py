@@ -93,7 +93,7 @@ def test_a_bad_record_is_reported_and_the_others_are_scored(tmp_path):
         f"{records}:2": f"{records}:2: 项目 bad，字段 actual：“完成”不是数值",
         f"{records}:3": f"{records}:3: not JSON: Expecting value (column 1)",
         f"{records}:5": f'{records}:5: a record is a JSON object with "department" (a whole case) or "project"',
-        str(tmp_path / "missing.yaml"): f"{tmp_path / 'missing.yaml'}: file not found",
+        str(tmp_path / "missing.yaml"): f"{tmp_path / 'missing.yaml'}: 文件不存在",
     }
     assert "4 条记录失败" in result.output
 

@@ -63,7 +63,7 @@ def test_duplicate_project_ids(tmp_path):
 
 def test_yaml_syntax_error(tmp_path):
     problems = problems_of(tmp_path, GOOD + "  - id: [unclosed\n")
-    assert problems[0].startswith(f"{tmp_path / 'bad.yaml'}:15:") and "YAML syntax error" in problems[0]
+    assert problems[0].startswith(f"{tmp_path / 'bad.yaml'}:15:") and "YAML语法错误" in problems[0]
 
 
 def test_cli_reports_bad_case_and_still_scores_the_others(tmp_path):
@@ -77,4 +77,4 @@ def test_cli_reports_bad_case_and_still_scores_the_others(tmp_path):
 
 def test_missing_file(tmp_path):
     result = CliRunner().invoke(main, ["score", str(tmp_path / "nope.yaml")])
-    assert result.exit_code == 2 and "file not found" in result.stderr
+    assert result.exit_code == 2 and "文件不存在" in result.stderr

@@ -93,7 +93,7 @@ def test_ruleset_expression_error_names_file_line_and_column(tmp_path):
     result = run("score", str(SEED), "--ruleset", str(rules))
     assert result.exit_code == 2 and "Traceback" not in result.output
     lines = result.stderr.splitlines()
-    assert f"{rules}:6:9: expression `actual.__class__`: names starting with '_' are not allowed: `__class__`" in lines[0]
+    assert f"{rules}:6:9: 表达式`actual.__class__`：不允许以“_”开头的名称：`__class__`" in lines[0]
     assert f"{rules}:7:9: expression `actaul`: unknown name `actaul` (did you mean `actual`?)" in lines[1]
 
 

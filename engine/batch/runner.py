@@ -15,7 +15,8 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter, deque
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, TimeoutError as FuturesTimeout
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from itertools import islice
 from multiprocessing import get_context
@@ -28,7 +29,8 @@ from jixiao.records.cases import CASE_SUFFIXES, case_from_data, input_paths
 from jixiao.core.errors import CaseError, JixiaoError, Location, Problem, record_label
 from jixiao.scoring.evaluate import evaluate_record
 from jixiao.outputs.publication import withheld
-from jixiao.records.model import Case, CaseMeta, Project
+from jixiao.core.i18n import _
+from jixiao.records.model import Case, CaseMeta, Department, Project
 from jixiao.outputs.render import RECORD_STATUS
 from jixiao.engines import get_engine
 from jixiao.rulesets.loader import pick_rulesets
@@ -113,7 +115,10 @@ class Scorer:
 
     def _case_file(self, unit: Unit) -> list[Output]:
         data, lines = read_yaml(unit.path, CaseError)
-        case = case_from_data(data, lines)
+        try:
+            case = case_from_data(data, lines)
+        except CaseError as exc:
+            return self._salvaged(data, lines, exc)
         department_rs, project_rs = self.compiled
         where = lines.find(("department",))
         out = [self._record(department_rs, case.department, case, f"{where.file}:{where.line}")]
@@ -133,7 +138,10 @@ class Scorer:
             raise CaseError([Problem('a record is a JSON object with "department" (a whole case) or "project"',
                                      Location(unit.path, unit.line))])
         if "department" in data:
-            case = case_from_data(data, lines)
+            try:
+                case = case_from_data(data, lines)
+            except CaseError as exc:
+                return self._salvaged(data, lines, exc, unit.source)
             department_rs, project_rs = self.compiled
             out = [self._record(department_rs, case.department, case, unit.source)]
             out += [self._record(project_rs, project, case, unit.source) for project in case.projects]
@@ -153,6 +161,43 @@ class Scorer:
         case = Case.model_construct(case=meta, department=None, projects=[project]) if meta else None
         return [self._record(self.compiled[1], project, case, unit.source)]
 
+    def _salvaged(self, data: dict, lines: LineMap, error: CaseError, source: str | None = None) -> list[Output]:
+        """A case that does not validate as a whole (one amount out of bounds lost 8 good records):
+        every project that validates on its own is scored (a project reads only itself and the
+        case's id, unit and year); each other project is reported with its own problems; the
+        department, whose figures add up its projects, is reported as not scored."""
+        projects = data.get("projects") if isinstance(data, dict) else None
+        try:
+            meta = CaseMeta.model_validate(data.get("case"))
+        except (ValidationError, AttributeError):
+            raise error from None
+        if not isinstance(projects, list) or any(p.message.startswith("duplicate project id") for p in error.problems):
+            raise error
+        department = data.get("department")
+        dept_id = department.get("id") if isinstance(department, dict) else None
+        where = lines.find(("department",))
+        try:
+            Department.model_validate(department)
+            dept_error = CaseError([Problem(_("部门未评分：部门的汇总依赖全部项目，而有项目数据有误（见各项目的错误）"), where,
+                                            record_label("department", dept_id))])
+        except ValidationError as exc:
+            dept_error = CaseError(problems_from(exc, _Within(lines, ("department",)), lambda loc: record_label("department", dept_id or "?")))
+        out = [_failure(source or f"{where.file}:{where.line}", meta.id, dept_error, dept_id)]
+        for i, raw in enumerate(projects):
+            where = lines.find(("projects", i))
+            here = source or f"{where.file}:{where.line}"
+            ident = raw.get("id") if isinstance(raw, dict) else None
+            try:
+                project = Project.model_validate(raw)
+            except ValidationError as exc:
+                label = record_label("project", ident or "#" + str(i + 1))
+                problems = problems_from(exc, _Within(lines, ("projects", i)), lambda loc: label)
+                out.append(_failure(here, meta.id, CaseError(problems), ident))
+                continue
+            case = Case.model_construct(case=meta, department=None, projects=[project])
+            out.append(self._record(self.compiled[1], project, case, here))
+        return out
+
     def _record(self, compiled, record, case, source: str) -> Output:
         case_id = case.case.id if case is not None else None
         try:
@@ -164,6 +209,20 @@ class Scorer:
         head = json.dumps({"source": source, "case": case_id}, ensure_ascii=False, separators=(",", ":"))[:-1]
         line = head + "," + result.model_dump_json()[1:]
         return Output(line, result.kind, result.grade or result.status, vetoed=bool(result.vetoes))
+
+
+class _Within(LineMap):
+    """The locations below `prefix` of another LineMap: a part validated on its own."""
+
+    def __init__(self, lines: LineMap, prefix: tuple):
+        super().__init__(lines.file)
+        self.base, self.prefix = lines, prefix
+
+    def find(self, path: tuple) -> Location:
+        return self.base.find(self.prefix + tuple(path))
+
+    def at(self, path: tuple) -> Location | None:
+        return self.base.at(self.prefix + tuple(path))
 
 
 def _failure(source: str, case_id: str | None, error: JixiaoError, record_id: str | None = None) -> Output:
@@ -183,6 +242,19 @@ def _score_chunk(units: list[Unit]) -> list[Output]:
     return [output for unit in units for output in _WORKER.score(unit)]
 
 
+LOST = _("未能评分：评分进程意外终止（已重试一次）；用 --resume 重新运行可补评")
+
+
+def _lost(units: list[Unit]) -> list[Output]:
+    """The outputs of a chunk whose worker died twice: one line per unit, marked `lost` (a
+    resumed run scores these again)."""
+    out = []
+    for unit in units:
+        payload = {"source": unit.source, "case": None, "id": None, "error": f"{unit.source}: {LOST}", "lost": True}
+        out.append(Output(json.dumps(payload, ensure_ascii=False, separators=(",", ":")), "lost", "3"))
+    return out
+
+
 # ---- running a batch -----------------------------------------------------------------------
 
 def score_units(units: Iterable[Unit], scorer: Scorer, workers: int = 1, chunk_size: int = 64,
@@ -196,17 +268,82 @@ def score_units(units: Iterable[Unit], scorer: Scorer, workers: int = 1, chunk_s
             yield len(chunk), [output for unit in chunk for output in scorer.score(unit)]
         return
     limit = in_flight or workers * 4
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_init_worker,
-                             initargs=(scorer.fresh(),)) as pool:
-        window: deque = deque()
+    pools = _Pools(workers, scorer.fresh())
+    try:
+        window: deque = deque()  # [units done, chunk, future, attempts], in input order
         while chunk := list(islice(units, chunk_size)):
-            window.append((len(chunk), pool.submit(_score_chunk, chunk)))
+            window.append([len(chunk), chunk, pools.submit(chunk), 0])
             if len(window) >= limit:
-                done, future = window.popleft()
-                yield done, future.result()
+                yield _collect(window, pools)
         while window:
-            done, future = window.popleft()
-            yield done, future.result()
+            yield _collect(window, pools)
+    finally:
+        pools.close()
+
+
+class _Pools:
+    """The worker pool, replaced when a worker dies (SIGKILL, SIGTERM, a crash)."""
+
+    def __init__(self, workers: int, scorer: Scorer):
+        self.workers, self.scorer = workers, scorer
+        self.pool = self._new()
+
+    def _new(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"), initializer=_init_worker,
+                                   initargs=(self.scorer,))
+
+    def submit(self, chunk: list[Unit]):
+        return self.pool.submit(_score_chunk, chunk)
+
+    def lost_worker(self) -> bool:
+        """A worker process has died. The executor notices this itself, except when the worker died
+        holding the call queue's lock: then the pool waits forever (seen under load on 3.11), so
+        we look at the processes ourselves. `_processes` is the executor's own table of them."""
+        return any(not process.is_alive() for process in list(getattr(self.pool, "_processes", {}).values()))
+
+    def restart(self) -> None:
+        for process in list(getattr(self.pool, "_processes", {}).values()):
+            if process.is_alive():
+                process.kill()  # frees whatever a dead worker left locked; their chunks are resubmitted
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = self._new()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _collect(window: deque, pools: _Pools) -> tuple[int, list[Output]]:
+    """The first chunk's outputs. When its worker died, the pool is restarted and every chunk in
+    flight submitted again (they died with it); the first chunk is retried once, and if it fails
+    again its units are reported lost (`_lost`) and the batch goes on."""
+    entry = window[0]
+    while True:
+        done, chunk, future, attempts = entry
+        try:
+            outputs = _result(future, pools)
+            break
+        except BrokenProcessPool:
+            pools.restart()
+            if attempts >= 1:
+                outputs = _lost(chunk)
+                for other in list(window)[1:]:
+                    other[2] = pools.submit(other[1])
+                break
+            for other in window:
+                other[2] = pools.submit(other[1])
+            entry[3] += 1
+    window.popleft()
+    return done, outputs
+
+
+def _result(future, pools: _Pools):
+    """The future's result, polling so that a worker that died unnoticed breaks the pool."""
+    while True:
+        try:
+            return future.result(timeout=1.0)
+        except FuturesTimeout:
+            if pools.lost_worker():
+                raise BrokenProcessPool("a worker process died") from None
 
 
 @dataclass
@@ -216,11 +353,19 @@ class Summary:
     counts: Counter = field(default_factory=Counter)
     vetoed: Counter = field(default_factory=Counter)
     failed: int = 0
+    lost: int = 0
     exit_code: int = 0
     units: int = 0
 
+    @property
+    def incomplete(self) -> bool:
+        return self.lost > 0
+
     def add(self, output: Output) -> None:
-        if output.kind == "failed":
+        if output.kind == "lost":
+            self.lost += 1
+            self.exit_code = max(self.exit_code, int(output.label))
+        elif output.kind == "failed":
             self.failed += 1
             self.exit_code = max(self.exit_code, int(output.label))
         else:
@@ -241,9 +386,11 @@ class Summary:
             rows.append([name, dept, proj, dept + proj])
         rows.append(["其中一票否决", self.vetoed["department"], self.vetoed["project"], sum(self.vetoed.values())])
         rows.append(["失败（数据有误）", "", "", self.failed])
+        if self.lost:
+            rows.append(["未评分（评分进程中止）", "", "", self.lost])
         total_dept = sum(n for (kind, _), n in self.counts.items() if kind == "department")
         total_proj = sum(n for (kind, _), n in self.counts.items() if kind == "project")
-        rows.append(["合计", total_dept, total_proj, total_dept + total_proj + self.failed])
+        rows.append(["合计", total_dept, total_proj, total_dept + total_proj + self.failed + self.lost])
         return tabulate(rows, headers=["", "部门", "项目", "合计"], disable_numparse=True)
 
 
@@ -260,7 +407,49 @@ def run_batch(units: Iterable[Unit], out: TextIO, scorer: Scorer, workers: int =
         summary.units += done
         if progress is not None:
             progress(done)
+    if summary.incomplete:
+        out.write(json.dumps({"incomplete": True, "lost": summary.lost, "message": _(
+            "输出不完整：{lost}条输入未能评分，用 --resume 重新运行可补评").format(lost=summary.lost)},
+            ensure_ascii=False, separators=(",", ":")) + "\n")
+        out.flush()
     return summary
+
+
+def resume_point(path: str) -> set[str]:
+    """For `--resume`: the sources already written to the output at `path`, which is rewritten
+    without what a resumed run must redo — lines of lost units, the `incomplete` mark, and a last
+    line cut short by a kill. Skipping is per input unit: a case file's outputs name
+    `file:line`, a JSON line's `file:number`."""
+    done: set[str] = set()
+    target = Path(path)
+    if not target.exists():
+        return done
+    kept = target.with_name(target.name + ".resume")
+    with open(target, encoding="utf-8") as old, open(kept, "w", encoding="utf-8") as new:
+        for line in old:
+            if not line.endswith("\n"):
+                break  # cut short
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if not isinstance(data, dict) or data.get("incomplete") or data.get("lost"):
+                continue
+            source = data.get("source")
+            if isinstance(source, str):
+                done.add(source)
+            new.write(line)
+    os.replace(kept, target)
+    return done
+
+
+def already_done(unit: Unit, done: set[str]) -> bool:
+    if unit.source in done:
+        return True  # a JSON line
+    if unit.text is None:  # a case file: its outputs are named file:line
+        prefix = unit.source + ":"
+        return any(source.startswith(prefix) and source[len(prefix):].isdigit() for source in done)
+    return False
 
 
 def count_units(inputs: Iterable[str]) -> int:

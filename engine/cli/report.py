@@ -11,10 +11,11 @@ import sys
 
 import click
 
+from jixiao.core.i18n import _
+
 from jixiao.records.cases import load_case
 from jixiao.cli.common import ENGINE, NO_REVIEW, REVIEWS, RULESETS, abort, emit, report_problem
 from jixiao.core.errors import JixiaoError
-from jixiao.core.i18n import _
 from jixiao.scoring.evaluate import evaluate_case
 from jixiao.scoring.explain import render_trace, trace_record
 from jixiao.outputs.report import Rulesets, build_report, render_markdown
@@ -24,12 +25,13 @@ from jixiao.rulesets.loader import pick_review_rulesets, pick_rulesets
 @click.command()
 @click.argument("case_path", metavar="CASE", type=click.Path(dir_okay=False))
 @click.option("--project", "project_id", metavar="ID", help="只看此项目")
+@click.option("--public", is_flag=True, help="公开版：不输出不得公开的记录（涉密）的计算过程")
 @RULESETS
 @REVIEWS
 @NO_REVIEW
 @ENGINE
 def explain(case_path: str, project_id: str | None, rulesets: tuple[str, ...], reviews: tuple[str, ...],
-            no_review: bool, engine: str) -> None:
+            no_review: bool, engine: str, public: bool = False) -> None:
     """打印案例的完整计算过程：指标值及其来源、各指标得分、触发的规则、缺少的数据。"""
     try:
         department_rs, project_rs = pick_rulesets(rulesets)
@@ -46,6 +48,9 @@ def explain(case_path: str, project_id: str | None, rulesets: tuple[str, ...], r
                 out.append(render_trace(trace_record(dept_rs, case.department, result.department, case, engine)))
             for project, record in zip(case.projects, result.projects):
                 if project_id in (None, project.id):
+                    if public and not record.published:  # a 涉密 project: named, nothing else of it
+                        out.append(_("项目 {id}（{name}）：不予公开，不列明细。").format(id=project.id, name=project.name) + "\n")
+                        continue
                     out.append(render_trace(trace_record(proj_rs, project, record, case, engine)))
     except JixiaoError as exc:
         abort(exc)

@@ -6,10 +6,61 @@ states. A private context makes results independent of whatever the host program
 from __future__ import annotations
 
 import functools
+import re
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
+
+from jixiao.core.i18n import _
 
 CONTEXT = Context(prec=28, rounding=ROUND_HALF_UP)
 HUNDRED = Decimal(100)
+
+# The bounds of every number a case or ruleset states. A report's amounts are 万元 with cents, its
+# rates and indicator values a few digits: 10^15 万元 is beyond any budget, and 28 significant
+# digits (CONTEXT's precision, so sums of stated figures stay exact) hold every published figure.
+# Beyond them numbers were tracebacks (1E+28 in a report), hangs (round to 1e999999999 places)
+# or silently inexact sums (60 digits). Checked from the digits alone: no context is involved.
+MAX_MAGNITUDE_EXPONENT = 15  # |x| < 10^15
+MAX_DIGITS = 28
+MAX_DECIMALS = 28
+MAX_PLACES = 10  # round(x, places)
+_GROUPED = re.compile(r"[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")
+_PLAIN = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]{1,12})?")
+
+
+def bounded(number: Decimal) -> Decimal:
+    """`number` if it is finite and within the bounds above (-0 as 0), else ValueError (Chinese)."""
+    if not number.is_finite():
+        raise ValueError(_("{text}不是有限的数值").format(text=number))
+    if number.is_zero():
+        return number.copy_abs()
+    _sign, digits, exponent = number.as_tuple()
+    zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    significant, lowest = len(digits) - zeros, exponent + zeros
+    if number.adjusted() >= MAX_MAGNITUDE_EXPONENT:
+        raise ValueError(_("数值{text}过大（绝对值应小于10的{most}次方）").format(text=_short(number), most=MAX_MAGNITUDE_EXPONENT))
+    if significant > MAX_DIGITS:
+        raise ValueError(_("数值{text}有效数字过多（最多{most}位）").format(text=_short(number), most=MAX_DIGITS))
+    if -lowest > MAX_DECIMALS:
+        raise ValueError(_("数值{text}小数位过多（最多{most}位）").format(text=_short(number), most=MAX_DECIMALS))
+    return number
+
+
+def _short(number: Decimal) -> str:
+    text = str(number)
+    return text if len(text) <= 30 else text[:27] + "…"
+
+
+def number_from_text(text: str) -> Decimal:
+    """A number as a report writes it: 56.18, -3, 1,234.56 (commas only between groups of three),
+    1e3; anything else (56,18 or 1,2,3, full-width digits, words) is ValueError."""
+    text = text.strip()
+    if _GROUPED.fullmatch(text):
+        text = text.replace(",", "")
+    elif not _PLAIN.fullmatch(text):
+        if "," in text or "，" in text:
+            raise ValueError(_("“{text}”不是数值：逗号只能用作千位分隔（如1,234.56）").format(text=text[:40]))
+        raise ValueError(_("“{text}”不是数值").format(text=text[:40]))
+    return bounded(Decimal(text))
 
 
 # Rounding runs for every score, rate and published figure, so it is kept cheap: the quantum
@@ -72,18 +123,23 @@ def _fixed(rounded: Decimal, places: int) -> str:
     return str(rounded) if 0 <= places <= 6 else format(rounded, "f")
 
 
+def _unsigned_zero(rounded: Decimal) -> Decimal:
+    """-0.00 (from -0.0 or -0.001) is written 0.00."""
+    return rounded.copy_abs() if rounded.is_zero() else rounded
+
+
 def money(value: Decimal | None) -> str:
     """万元 with two places, as published: 10.82."""
     if value is None:
         return "未填报"
-    return str(_quantize(value, _CENT))
+    return str(_unsigned_zero(_quantize(value, _CENT)))
 
 
 def percent(value: Decimal | None, places: int = 2) -> str:
     """A rate as a percentage with two places: 0.8385 → 83.85%."""
     if value is None:
         return "无法计算"
-    return _fixed(round_half_up(value * HUNDRED, places), places) + "%"
+    return _fixed(_unsigned_zero(round_half_up(value * HUNDRED, places)), places) + "%"
 
 
 def shown_as(fmt: str):
@@ -102,5 +158,5 @@ def number(value: Decimal | None, places: int = 2) -> str:
     if value is None:
         return "—"
     if places == 2:  # nearly every call: scores, weights, amounts
-        return str(_quantize(value, _CENT))
-    return _fixed(round_half_up(value, places), places)
+        return str(_unsigned_zero(_quantize(value, _CENT)))
+    return _fixed(_unsigned_zero(round_half_up(value, places)), places)

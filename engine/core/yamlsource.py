@@ -6,6 +6,7 @@ validation errors can point at the file and line the user has to fix.
 """
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import yaml
 
 from jixiao.core.errors import Location, Problem
+from jixiao.core.i18n import _
 
 
 class LineMap:
@@ -45,51 +47,160 @@ class LineMap:
         return self._lines.get((), Location(self.file))
 
 
-class _DecimalLoader(yaml.SafeLoader):
+_LOADER_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: the same nodes and marks, ~5× faster
+
+
+class _DecimalLoader(_LOADER_BASE):  # type: ignore[misc, valid-type]
     pass
 
 
-def _decimal_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal | float:
-    text = loader.construct_scalar(node).replace("_", "")
-    try:
-        return Decimal(text)
-    except Exception:  # .inf / .nan: leave them to validation, which rejects them
-        return float(loader.construct_yaml_float(node))
+class _PyDecimalLoader(yaml.SafeLoader):
+    """The pure-Python loader, asked only to word a syntax error (its messages say what it found)."""
 
 
-_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal_float)
+# Amounts are decimal only. YAML 1.1 (PyYAML) reads 070 and 0o70 as octal 56, 0x38 and 0b111000 as
+# 56 and 1:30 as 90 (base 60): each silently wrong for a figure copied from a report. Such a scalar
+# is an error naming its line; written in quotes it stays text.
+_DECIMAL_INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)")
+_DECIMAL_FLOAT = re.compile(r"[-+]?([0-9][0-9_]*)?(\.[0-9_]*)?([eE][-+]?[0-9]+)?")
+_SPECIAL_FLOAT = re.compile(r"[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
 
 
-def _build(loader: _DecimalLoader, node: yaml.Node, path: tuple, lines: LineMap) -> Any:
-    lines.add(path, node)
-    if isinstance(node, yaml.MappingNode):
-        loader.flatten_mapping(node)
-        out: dict = {}
-        for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            if isinstance(key, (Decimal, float)):
-                key = str(key)
-            lines.add(path + (key,), key_node)
-            out[key] = _build(loader, value_node, path + (key,), lines)
-            # the key's line is the better pointer for "missing"/"unknown field" problems;
-            # the value's own line is kept for scalars below the key
-            if isinstance(value_node, yaml.ScalarNode):
-                lines.add(path + (key,), value_node)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(loader, item, path + (i,), lines) for i, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+def _refuse(node: yaml.Node, message: str) -> yaml.YAMLError:
+    return yaml.constructor.ConstructorError(None, None, message, node.start_mark)
+
+
+def _decimal_int(loader: Any, node: yaml.ScalarNode) -> int:
+    text = node.value
+    if not _DECIMAL_INT.fullmatch(text):
+        raise _refuse(node, _("`{text}`不是十进制数（YAML把它读作{base}）：数值请写十进制，文字请加引号").format(
+            text=text, base=_base(text)))
+    return int(text.replace("_", ""))
+
+
+def _base(text: str) -> str:
+    bare = text.lstrip("+-").lower()
+    if ":" in bare:
+        return _("六十进制")
+    if bare.startswith("0x"):
+        return _("十六进制")
+    if bare.startswith("0b"):
+        return _("二进制")
+    return _("八进制")
+
+
+def _decimal_float(loader: Any, node: yaml.ScalarNode) -> Decimal | float:
+    text = node.value
+    if _SPECIAL_FLOAT.fullmatch(text):
+        return float(loader.construct_yaml_float(node))  # .inf / .nan: validation rejects them by name
+    if not _DECIMAL_FLOAT.fullmatch(text) or len(text) > MAX_NUMBER_TEXT:
+        raise _refuse(node, _("`{text}`不是十进制数：数值请写十进制，文字请加引号").format(text=text[:40]))
+    return Decimal(text.replace("_", ""))
+
+
+for _loader in (_DecimalLoader, _PyDecimalLoader):
+    _loader.add_constructor("tag:yaml.org,2002:int", _decimal_int)
+    _loader.add_constructor("tag:yaml.org,2002:float", _decimal_float)
+
+# Caps, each far above any real case (the 10,000-project bench case is 15 MB, ~1.2 M values).
+MAX_DEPTH = 64  # nesting of mappings and lists
+MAX_NUMBER_TEXT = 64
+
+
+_STR, _INT, _FLOAT = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+
+
+class _Builder:
+    """Python values from the node tree, each path's Location recorded (one walk, no recursion
+    through PyYAML's constructor for the common scalars: most of a large case's load time)."""
+
+    def __init__(self, loader: Any, lines: LineMap, text: str):
+        self.loader = loader
+        self.file = lines.file
+        self.locations = lines._lines
+        # values a document may build: aliases re-expand their node, so without a bound a 13 KB
+        # "billion laughs" built 5 GB; linear in the text: 8 values a character, at least a million
+        self.budget = max(1_000_000, 8 * len(text))
+        self.open: set[int] = set()
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        tag = node.tag
+        if tag == _STR:
+            return node.value
+        if tag == _INT:
+            return _decimal_int(self.loader, node)
+        if tag == _FLOAT:
+            return _decimal_float(self.loader, node)
+        return self.loader.construct_object(node, deep=True)  # yes/no, null, dates
+
+    def build(self, node: yaml.Node, path: tuple) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise _refuse(node, _("文件展开后过大（别名重复展开？）"))
+        mark = node.start_mark
+        # a value's location is where the value starts (for a block below a key, its first line)
+        self.locations[path] = Location(self.file, mark.line + 1, mark.column + 1)
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
+        if len(path) > MAX_DEPTH:
+            raise _refuse(node, _("嵌套超过{most}层").format(most=MAX_DEPTH))
+        if id(node) in self.open:
+            raise _refuse(node, _("别名引用了包含它自身的节点（递归别名）"))
+        self.open.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                _refuse_duplicates(node)
+                self.loader.flatten_mapping(node)  # `<<: *x` entries first: the mapping's own keys override them
+                out: dict = {}
+                for key_node, value_node in node.value:
+                    if not isinstance(key_node, yaml.ScalarNode):
+                        raise _refuse(key_node, _("键应为文字，不能是列表或映射（`? [a, b]`）"))
+                    key = self.scalar(key_node)
+                    if isinstance(key, (Decimal, float)):
+                        key = str(key)
+                    out[key] = self.build(value_node, path + (key,))
+                return out
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        finally:
+            self.open.discard(id(node))
+
+
+def _refuse_duplicates(node: yaml.MappingNode) -> None:
+    """The same key twice in one mapping: PyYAML keeps the last (`actual: 56.18` then
+    `actual: 5.18` read 5.18). Merged keys (`<<: *x`) may be overridden; written keys may not."""
+    seen: dict[str, yaml.Node] = {}
+    for key_node, _value in node.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+            continue
+        first = seen.setdefault(key_node.value, key_node)
+        if first is not key_node:
+            raise _refuse(key_node, _("键`{key}`重复（第{line}行已有）：只能写一次").format(
+                key=key_node.value[:40], line=first.start_mark.line + 1))
 
 
 def load_yaml_text(text: str, file: str) -> tuple[Any, LineMap]:
     """Parse YAML text; syntax errors become a `Problem` list raised by the caller's error type."""
-    lines = LineMap(file)
-    loader = _DecimalLoader(text)
     try:
-        node = loader.get_single_node()
+        return _load(text, file, _DecimalLoader)
+    except yaml.constructor.ConstructorError:
+        raise
+    except yaml.YAMLError:
+        if _DecimalLoader is _PyDecimalLoader:
+            raise
+        return _load(text, file, _PyDecimalLoader)  # raises the same error, in PyYAML's words
+
+
+def _load(text: str, file: str, loader_type: type) -> tuple[Any, LineMap]:
+    lines = LineMap(file)
+    loader = loader_type(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except RecursionError:
+            raise yaml.YAMLError(_("嵌套过深")) from None
         if node is None:
             return None, lines
-        return _build(loader, node, (), lines), lines
+        return _Builder(loader, lines, text).build(node, ()), lines
     finally:
         loader.dispose()
 
@@ -99,19 +210,31 @@ def yaml_problem(exc: yaml.YAMLError, file: str) -> Problem:
     where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
     what = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
-    return Problem(f"YAML syntax error: {what}" + (f" ({context})" if context else ""), where)
+    if isinstance(exc, yaml.constructor.ConstructorError):
+        return Problem(what, where)  # our own refusals: already a sentence
+    return Problem(_("YAML语法错误：{what}").format(what=what) + (f"（{context}）" if context else ""), where)
 
 
 def read_yaml(path: str | Path, error_type: type) -> tuple[Any, LineMap]:
     """Read a YAML file, raising `error_type` (a JixiaoError) that names the file and line."""
     file = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
     except FileNotFoundError:
-        raise error_type([Problem("file not found", Location(file))]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise error_type([Problem(f"cannot read file: {exc}", Location(file))]) from None
+        raise error_type([Problem(_("文件不存在"), Location(file))]) from None
+    except OSError as exc:
+        raise error_type([Problem(_("无法读取文件：{error}").format(error=exc.strerror or exc), Location(file))]) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise error_type([Problem(_("文件超过{most}MB").format(most=MAX_FILE_BYTES // 1_000_000), Location(file))])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise error_type([Problem(_("文件不是UTF-8编码（第{offset}字节）：请另存为UTF-8").format(offset=exc.start + 1),
+                                  Location(file))]) from None
     try:
         return load_yaml_text(text, file)
     except yaml.YAMLError as exc:
         raise error_type([yaml_problem(exc, file)]) from None
+
+
+MAX_FILE_BYTES = 200_000_000

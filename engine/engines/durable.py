@@ -9,8 +9,9 @@ from decimal import Decimal
 from typing import Any
 
 from jixiao.rulesets.compiler import CompiledRuleset
-from jixiao.engines.durable_json import Operands, Scale, build_scales, scale_literals, to_condition
+from jixiao.engines.durable_json import MAX_CONJUNCTIONS, Operands, Scale, build_scales, rule_condition, scale_literals
 from jixiao.core.errors import EngineError, EvaluationError
+from jixiao.engines.native import raise_rule_failure
 from jixiao.expressions.native import comparable, compile_node
 
 
@@ -72,13 +73,21 @@ class DurableEngine:
                 self._plans[key] = plan
         return plan
 
-    def _register(self, compiled: CompiledRuleset, name: str) -> _Plan:
+    def _register(self, compiled: CompiledRuleset, name: str, limit: int | None = None) -> _Plan:
+        """Register the ruleset. Should durable-rules refuse it (measured: "error code: 113" on
+        some nested and/or it accepts when written otherwise), it is registered again with every
+        rule's condition hoisted whole: durable-rules then matches one yes/no field per rule."""
+        if limit is None:
+            try:
+                return self._register(compiled, name, MAX_CONJUNCTIONS)
+            except EngineError:
+                return self._register(compiled, name + "h", 0)
         operands = Operands()
         conditions: dict[str, Any] = {}
         rule_ids: dict[str, str] = {}
         for index, rule in enumerate(compiled.rules):
             rule_name = f"r{index}"
-            conditions[rule_name] = to_condition(rule.expr.node, operands)
+            conditions[rule_name] = rule_condition(rule.expr.node, operands, limit)
             rule_ids[rule_name] = rule.id
         scales = build_scales(operands)
         definition = {rule_name: {"all": [{"m": scale_literals(condition, scales)}]}
@@ -98,23 +107,56 @@ class DurableEngine:
         except Exception as exc:  # durable-rules says only "error code: N"
             raise EngineError(f"durable-rules rejected the compiled ruleset {ruleset_id}: {exc}") from exc
 
-    def _fact(self, plan: _Plan, ns: dict) -> dict:
-        values = {key: run(ns) for key, run in plan.runners}
+    def _values(self, compiled: CompiledRuleset, plan: _Plan, ns: dict) -> dict[str, Any]:
+        """Every operand's value for this record; see `_failed` for operands that cannot be computed."""
+        values: dict[str, Any] = {}
+        failed: set[str] = set()
+        for key, run in plan.runners:
+            try:
+                values[key] = run(ns)
+            except Exception:
+                values[key] = None
+                failed.add(key)
         for pair in plan.operands.pairs:
             a = values[pair.left]
             b = values[pair.right_key] if pair.right_key else pair.right_value
             if a is not None and b is not None:
-                comparable(pair.node, a, b, pair.op)
+                try:
+                    comparable(pair.node, a, b, pair.op)
+                except EvaluationError:
+                    failed.add(pair.left)
+                    if pair.right_key:
+                        failed.add(pair.right_key)
+        for key in plan.operands.booleans:
+            value = values.get(key)
+            if value is not None and not isinstance(value, bool):
+                failed.add(key)
+        if failed:
+            self._failed(compiled, ns, values, failed)
+        return values
+
+    @staticmethod
+    def _failed(compiled: CompiledRuleset, ns: dict, values: dict[str, Any], failed: set[str]) -> None:
+        """Operands are computed all at once; the native engine computes a condition left to right
+        and stops where its outcome is settled (`is_number(x) and x > 1`). One semantics for both:
+        the native engine's. If it cannot decide some rule, that error (naming the rule) is raised
+        here too. If it can, every failed operand sat where an earlier value settled the outcome
+        (False for `and`, True for `or`); under Kleene's logic the outcome is then the same whatever
+        the operand is, unknown included — so the operand goes to durable-rules as unknown."""
+        raise_rule_failure(compiled, ns)
+        for key in failed:
+            values[key] = None
+
+    def _fact(self, plan: _Plan, values: dict[str, Any]) -> dict:
         fact: dict[str, Any] = {}
         numbers: dict[int, tuple[Scale, dict[str, Decimal]]] = {}
         for key, value in values.items():
             if value is None:
                 continue  # unknown: durable-rules matches no comparison on an absent field
-            if key in plan.operands.booleans and not isinstance(value, bool):
-                node = plan.operands.nodes[key]
-                raise EvaluationError(f"condition `{node.text}` gives {value!r}, not yes/no")
             if isinstance(value, Decimal):
-                scale = plan.scales[key]
+                scale = plan.scales.get(key)
+                if scale is None:
+                    continue  # an operand durable-rules never compares (`x == x` reads only its presence)
                 numbers.setdefault(id(scale), (scale, {}))[1][key] = value
             elif isinstance(value, (bool, str)):
                 fact[key] = value
@@ -127,7 +169,7 @@ class DurableEngine:
 
     def fire(self, compiled: CompiledRuleset, ns: dict) -> set[str]:
         plan = self._plan(compiled)
-        fact = self._fact(plan, ns)
+        fact = self._fact(plan, self._values(compiled, plan, ns))
         with self._lock:
             sid = str(next(self._sids))
             fact["sid"] = sid

@@ -186,6 +186,42 @@ def scale_literals(condition: Any, scales: dict[str, Scale]) -> Any:
     return out
 
 
+# durable-rules expands a condition into its disjunctive normal form, one rule per conjunction.
+# Measured (bench/fuzz.py): nested and/or of 40 comparisons took 15 s to register or were refused
+# ("error code: 113"). A condition whose normal form has more conjunctions than this is hoisted
+# whole: computed natively (Kleene, exact decimals) and matched as one yes/no field.
+MAX_CONJUNCTIONS = 32
+
+
+def conjunctions(condition: Any) -> int:
+    """How many conjunctions durable-rules' normal form of `condition` has."""
+    if isinstance(condition, dict):
+        if "$and" in condition:
+            total = 1
+            for part in condition["$and"]:
+                total *= conjunctions(part)
+            return total
+        if "$or" in condition:
+            return sum(conjunctions(part) for part in condition["$or"])
+    return 1
+
+
+def rule_condition(node: n.Node, operands: Operands, limit: int = MAX_CONJUNCTIONS) -> dict:
+    """The durable-rules condition of a rule: `to_condition`, or the whole condition hoisted when
+    its normal form would have more than `limit` conjunctions (see MAX_CONJUNCTIONS)."""
+    scratch = Operands(dict(operands.keys), dict(operands.nodes), list(operands.pairs), set(operands.booleans))
+    condition = to_condition(node, scratch)
+    if conjunctions(condition) <= limit:
+        operands.keys, operands.nodes, operands.pairs, operands.booleans = scratch.keys, scratch.nodes, scratch.pairs, scratch.booleans
+        return condition
+    negate = False
+    while isinstance(node, n.Unary) and node.op == "not":  # the pair's negation shares its operand
+        node, negate = node.operand, not negate
+    key = operands.key(node)
+    operands.booleans.add(key)
+    return {key: not negate}
+
+
 def to_condition(node: n.Node, operands: Operands, negate: bool = False) -> dict:
     """The durable-rules condition for `node` (negated if `negate`)."""
     if isinstance(node, n.Unary) and node.op == "not":
@@ -227,8 +263,34 @@ def _compare(node: n.Compare, operands: Operands, negate: bool) -> dict:
         return {key: not negate}
     if left_lit:
         left, right, left_lit, right_lit, op = right, left, right_lit, left_lit, _FLIP[op]
+    if not right_lit and op in ("==", "!="):
+        # operand against operand for (in)equality: measured (bench/fuzz.py), durable-rules'
+        # `{k0: {"$m": "k1"}}` on text missed matches (`funding_source == id`); decided natively
+        key = operands.key(node)
+        operands.booleans.add(key)
+        return {key: not negate}
+    if not right_lit and left == right:
+        # `x op x` (the same operand twice): durable-rules did not match `{k0: {"$m": "k0"}}` on
+        # text; known, it is settled by the operator alone, unknown it matches nothing
+        present = _present(operands, left)
+        if op in ("==", "<=", ">="):
+            return present
+        return {"$and": [present, {next(iter(present)): False}]}  # never matches
     operands.pairs.append(Pair(node, left, None if right_lit else right, right if right_lit else None, op))
     target = right if right_lit else {"$m": right}  # decimals: doubles by scale_literals
-    if op == "==":
-        return {left: target}
-    return {_DURABLE_OP[op]: {left: target}}
+    condition = {left: target} if op == "==" else {_DURABLE_OP[op]: {left: target}}
+    if right_lit:
+        return condition
+    # Measured: `{"$gt": {"k0": {"$m": "k1"}}}` matches a fact without k1 when an earlier test in
+    # the same `$and` reads k0 (`actual > 0 and actual > budget.final` fired with budget.final
+    # unknown). A known-test of the referenced operand, placed first, keeps it unknown.
+    return {"$and": [_present(operands, right), condition]}
+
+
+def _present(operands: Operands, key: str) -> dict:
+    """`{k: true}` for a hoisted `x is not None` of the operand under `key` (always yes or no)."""
+    node = operands.nodes[key]
+    known = n.IsMissing(text=f"{node.text} is not None", line=node.line, column=node.column, operand=node, negate=True)
+    present = operands.key(known)
+    operands.booleans.add(present)
+    return {present: True}

@@ -13,8 +13,9 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from jixiao.expressions import nodes as n
-from jixiao.core.decimals import CONTEXT, divide, round_half_up
+from jixiao.core.decimals import CONTEXT, MAX_PLACES, divide, round_half_up
 from jixiao.core.errors import EvaluationError
+from jixiao.core.i18n import _
 from jixiao.expressions.textsim import Pool, max_similarity, mentions
 
 Namespace = dict[str, Any]
@@ -22,30 +23,36 @@ Closure = Callable[[Namespace], Any]
 
 
 def _fail(node: n.Node, message: str) -> EvaluationError:
-    return EvaluationError(f"expression `{node.text}`: {message}")
+    return EvaluationError(_("表达式`{text}`：{message}").format(text=node.text, message=message))
+
+
+def _overflow(node: n.Node) -> EvaluationError:
+    return _fail(node, _("计算结果超出可表示的数值范围"))
 
 
 def _number(node: n.Node, value: Any) -> Decimal | None:
     if value is None or isinstance(value, Decimal):
         return value
-    raise _fail(node, f"expected a number, got {_describe(value)}")
+    raise _fail(node, _("需要数值，实为{got}").format(got=_describe(value)))
 
 
 def _truth(node: n.Node, value: Any) -> bool | None:
     if value is None or isinstance(value, bool):
         return value
-    raise _fail(node, f"expected yes/no, got {_describe(value)}")
+    raise _fail(node, _("需要是/否，实为{got}").format(got=_describe(value)))
 
 
 def _describe(value: Any) -> str:
     if isinstance(value, bool):
-        return "yes/no"
+        return _("是/否")
     if isinstance(value, str):
-        return f"text {value!r}"
+        return _("文字“{text}”").format(text=value[:40])
     if isinstance(value, list):
-        return "a list"
+        return _("列表")
     if isinstance(value, dict):
-        return "a group of fields"
+        return _("字段组")
+    if isinstance(value, Decimal):
+        return _("数值{number}").format(number=value)
     return repr(value)
 
 
@@ -55,7 +62,7 @@ def comparable(node: n.Node, a: Any, b: Any, op: str) -> None:
         return
     if op in ("==", "!=") and type(a) is type(b) and isinstance(a, (str, bool)):
         return
-    raise _fail(node, f"cannot compare {_describe(a)} {op} {_describe(b)}")
+    raise _fail(node, _("{a}与{b}不能比较（{op}）").format(a=_describe(a), b=_describe(b), op=op))
 
 
 _COMPARE_OPS: dict[str, Callable[[Any, Any], bool]] = {
@@ -104,12 +111,12 @@ def _compile_name(node: n.Name) -> Closure:
         try:
             value = ns[head]
         except KeyError:
-            raise _fail(node, f"unknown name `{head}`") from None
+            raise _fail(node, _("未知名称`{name}`").format(name=head)) from None
         for part in rest:
             if value is None:
                 return None
             if not isinstance(value, dict):
-                raise _fail(node, f"`{part}` is not a field of {_describe(value)}")
+                raise _fail(node, _("{got}没有字段`{part}`").format(got=_describe(value), part=part))
             # names are checked against the record models when the ruleset compiles; an absent key
             # here is an open mapping's entry the report does not state (declared_counts.x)
             value = value.get(part)
@@ -120,7 +127,7 @@ def _compile_name(node: n.Name) -> Closure:
             try:
                 return ns[head]
             except KeyError:
-                raise _fail(node, f"unknown name `{head}`") from None
+                raise _fail(node, _("未知名称`{name}`").format(name=head)) from None
         return simple
     return lookup
 
@@ -148,13 +155,16 @@ def _compile_binary(node: n.Binary) -> Closure:
         b = _number(node, right(ns))
         if a is None or b is None:
             return None
-        if op == "+":
-            return CONTEXT.add(a, b)
-        if op == "-":
-            return CONTEXT.subtract(a, b)
-        if op == "*":
-            return CONTEXT.multiply(a, b)
-        return divide(a, b)
+        try:
+            if op == "+":
+                return CONTEXT.add(a, b)
+            if op == "-":
+                return CONTEXT.subtract(a, b)
+            if op == "*":
+                return CONTEXT.multiply(a, b)
+            return divide(a, b)
+        except ArithmeticError:  # decimal Overflow: beyond 10^999999, never a real amount
+            raise _overflow(node) from None
     return arithmetic
 
 
@@ -222,7 +232,7 @@ def _compile_call(node: n.Call) -> Closure:
             if value is None:
                 return None
             if not isinstance(value, (list, str)):
-                raise _fail(node, f"len() needs a list or text, got {_describe(value)}")
+                raise _fail(node, _("len()需要列表或文字，实为{got}").format(got=_describe(value)))
             return Decimal(len(value))
         return length
     if func == "contains":
@@ -233,7 +243,7 @@ def _compile_call(node: n.Call) -> Closure:
             if isinstance(text, list):
                 return any(isinstance(t, str) and part in t for t in text)
             if not isinstance(text, str) or not isinstance(part, str):
-                raise _fail(node, "contains() needs text")
+                raise _fail(node, _("contains()需要文字"))
             return part in text
         return contains
     if func in _REVIEW:
@@ -243,7 +253,12 @@ def _compile_call(node: n.Call) -> Closure:
             value, places = _number(node, args[0](ns)), _number(node, args[1](ns))
             if value is None or places is None:
                 return None
-            return round_half_up(value, int(places))
+            if places != places.to_integral_value() or not 0 <= places <= MAX_PLACES:
+                raise _fail(node, _("round()的位数应为0至{most}的整数，实为{got}").format(most=MAX_PLACES, got=places))
+            try:
+                return round_half_up(value, int(places))
+            except ArithmeticError:
+                raise _overflow(node) from None
         return rounded
     if func == "abs":
         def absolute(ns: Namespace) -> Decimal | None:
@@ -274,7 +289,7 @@ def _compile_aggregate(node: n.Aggregate) -> Closure:
         if items is None:
             return None
         if not isinstance(items, list):
-            raise _fail(node, f"`{node.iterable.dotted}` is not a list")
+            raise _fail(node, _("`{name}`不是列表").format(name=node.iterable.dotted))
         chosen: list[Any] = []
         unknown = False
         saved = ns.get(var, _ABSENT)
@@ -320,8 +335,11 @@ def _compile_aggregate(node: n.Aggregate) -> Closure:
             return None
         if func == "sum":
             total = Decimal(0)
-            for v in numbers:
-                total = CONTEXT.add(total, v)
+            try:
+                for v in numbers:
+                    total = CONTEXT.add(total, v)
+            except ArithmeticError:
+                raise _overflow(node) from None
             return total
         if not numbers:
             return None
@@ -350,8 +368,11 @@ def _distinct(node: n.Call, args: list[Closure]) -> Closure:
         if values is None:
             return None
         if not isinstance(values, list):
-            raise _fail(node, f"distinct() needs a list, got {_describe(values)}")
-        return Decimal(len({(type(v).__name__, v) for v in values}))
+            raise _fail(node, _("distinct()需要列表，实为{got}").format(got=_describe(values)))
+        try:
+            return Decimal(len({(type(v).__name__, v) for v in values}))
+        except TypeError:  # records or lists in the list: refused when the ruleset compiles
+            raise _fail(node, _("distinct()只统计数值或文字")) from None
     return distinct
 
 
@@ -425,7 +446,9 @@ def _max_similarity(node: n.Call, args: list[Closure]) -> Closure:
         if min_chars is None:
             return None
         if text is not None and not isinstance(text, str):
-            raise _fail(node, f"max_similarity() compares text, got {_describe(text)}")
+            raise _fail(node, _("max_similarity()比较文字，实为{got}").format(got=_describe(text)))
+        if min_chars != min_chars.to_integral_value() or not 0 <= min_chars <= 10_000:
+            raise _fail(node, _("max_similarity()的最短句长应为0至10000的整数，实为{got}").format(got=min_chars))
         return max_similarity(text, others, int(min_chars))
     return similar
 
@@ -436,7 +459,7 @@ def _mentions(node: n.Call, args: list[Closure]) -> Closure:
         if word is None:
             return None
         if not isinstance(word, str):
-            raise _fail(node, "mentions() looks for a word (text) in the texts after it")
+            raise _fail(node, _("mentions()在其后的文字中查找一个词（文字）"))
         return mentions(texts, word)
     return found
 

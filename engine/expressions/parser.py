@@ -12,10 +12,20 @@ names starting with "_", subscripts, lambdas, keyword arguments, other calls —
 from __future__ import annotations
 
 import ast
+import re
 from decimal import Decimal
 
+from jixiao.core.decimals import bounded
+from jixiao.core.i18n import _
 from jixiao.expressions import nodes as n
 from jixiao.core.errors import ExpressionError, Location, Problem
+
+# An expression is a line or a few of a ruleset (the longest shipped one: ~400 characters, 8
+# levels). Far above that, parsing and the engines' recursion would grow without bound (a
+# 20,000-number `in` list did not finish in 150 s): a clear error instead.
+MAX_EXPRESSION_CHARS = 5_000
+MAX_DEPTH = 40
+_DECIMAL_LITERAL = re.compile(r"([0-9][0-9_]*)?(\.[0-9_]*)?([eE][-+]?[0-9_]+)?")
 
 FUNCTIONS: dict[str, tuple[int, int | None]] = {
     # name: (min args, max args or None)
@@ -45,10 +55,13 @@ class _Parser:
     def __init__(self, text: str, where: Location):
         self.text = text
         self.where = where
+        self.depth = 0
+        self._lines: list[bytes] = []
 
     def fail(self, node: ast.AST | None, message: str) -> ExpressionError:
         line, column = self.position(node)
-        return ExpressionError([Problem(f"expression `{self.text}`: {message}", Location(self.where.file, line, column))])
+        return ExpressionError([Problem(_("表达式`{text}`：{message}").format(text=_shown(self.text), message=message),
+                                        Location(self.where.file, line, column))])
 
     def position(self, node: ast.AST | None) -> tuple[int | None, int | None]:
         base_line, base_col = self.where.line, self.where.column
@@ -60,7 +73,18 @@ class _Parser:
         return line, node.col_offset + 1
 
     def segment(self, node: ast.AST) -> str:
-        return ast.get_source_segment(self.text, node) or self.text
+        """The text of `node` (ast.get_source_segment re-split the whole text for every node:
+        quadratic, 60 s for a 3,000-term `and`). Offsets are UTF-8 bytes, as `ast` gives them."""
+        lines = self._lines
+        try:
+            if node.lineno == node.end_lineno:
+                return lines[node.lineno - 1][node.col_offset:node.end_col_offset].decode("utf-8")
+            parts = [lines[node.lineno - 1][node.col_offset:]]
+            parts += lines[node.lineno:node.end_lineno - 1]
+            parts.append(lines[node.end_lineno - 1][:node.end_col_offset])
+            return b"\n".join(parts).decode("utf-8")
+        except (AttributeError, TypeError, IndexError, UnicodeDecodeError):
+            return self.text
 
     def meta(self, node: ast.AST) -> dict:
         line, column = self.position(node)
@@ -68,7 +92,9 @@ class _Parser:
 
     def parse(self) -> n.Node:
         if not self.text.strip():
-            raise self.fail(None, "empty expression")
+            raise self.fail(None, _("表达式为空"))
+        if len(self.text) > MAX_EXPRESSION_CHARS:
+            raise self.fail(None, _("表达式长{size}个字符，超过上限{most}个字符").format(size=len(self.text), most=MAX_EXPRESSION_CHARS))
         try:
             tree = ast.parse(self.text.strip(), mode="eval")
         except SyntaxError as exc:
@@ -78,12 +104,25 @@ class _Parser:
                 if exc.lineno == 1 and column is not None and exc.offset:
                     column = column + exc.offset - 1
             raise ExpressionError(
-                [Problem(f"expression `{self.text}`: syntax error: {exc.msg}", Location(self.where.file, line, column))]
+                [Problem(_("表达式`{text}`：语法错误：{error}").format(text=_shown(self.text), error=exc.msg),
+                         Location(self.where.file, line, column))]
             ) from None
+        except (RecursionError, MemoryError):
+            raise self.fail(None, _("嵌套超过{most}层").format(most=MAX_DEPTH)) from None
         self.text = self.text.strip()
+        self._lines = self.text.encode("utf-8").split(b"\n")
         return self.node(tree.body, bound=frozenset())
 
     def node(self, node: ast.AST, bound: frozenset[str]) -> n.Node:
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise self.fail(node, _("嵌套超过{most}层").format(most=MAX_DEPTH))
+            return self._node(node, bound)
+        finally:
+            self.depth -= 1
+
+    def _node(self, node: ast.AST, bound: frozenset[str]) -> n.Node:
         meta = self.meta(node)
         if isinstance(node, ast.Constant):
             return n.Const(value=self.literal(node), **meta)
@@ -92,14 +131,14 @@ class _Parser:
         if isinstance(node, ast.UnaryOp):
             ops = {ast.USub: "-", ast.UAdd: "+", ast.Not: "not"}
             if type(node.op) not in ops:
-                raise self.fail(node, "operator not allowed")
+                raise self.fail(node, _("不允许此运算符"))
             operand = self.node(node.operand, bound)
             if isinstance(node.op, ast.USub) and isinstance(operand, n.Const) and isinstance(operand.value, Decimal):
                 return n.Const(value=-operand.value, **meta)
             return n.Unary(op=ops[type(node.op)], operand=operand, **meta)
         if isinstance(node, ast.BinOp):
             if type(node.op) not in _BINARY:
-                raise self.fail(node, f"operator `{type(node.op).__name__}` not allowed (use + - * /)")
+                raise self.fail(node, _("不允许运算符`{op}`（可用 + - * /）").format(op=type(node.op).__name__))
             return n.Binary(op=_BINARY[type(node.op)], left=self.node(node.left, bound), right=self.node(node.right, bound), **meta)
         if isinstance(node, ast.BoolOp):
             op = "and" if isinstance(node.op, ast.And) else "or"
@@ -108,19 +147,25 @@ class _Parser:
             return self.compare(node, bound)
         if isinstance(node, ast.Call):
             return self.call(node, bound)
-        raise self.fail(node, f"`{self.segment(node)}` is not allowed in a ruleset expression")
+        raise self.fail(node, _("规则表达式中不允许`{text}`").format(text=_shown(self.segment(node))))
 
     def literal(self, node: ast.Constant):
         value = node.value
         if isinstance(value, bool):
             return value
         if isinstance(value, (int, float)):
-            return Decimal(self.segment(node).replace("_", ""))
+            text = self.segment(node)
+            if not _DECIMAL_LITERAL.fullmatch(text) or len(text) > 64:
+                raise self.fail(node, _("数值`{text}`不是十进制数").format(text=_shown(text)))
+            try:
+                return bounded(Decimal(text.replace("_", "")))
+            except ValueError as exc:
+                raise self.fail(node, str(exc)) from None
         if isinstance(value, str):
             return value
         if value is None:
-            raise self.fail(node, "None is only allowed as `x is None` / `x is not None`")
-        raise self.fail(node, f"literal {value!r} not allowed")
+            raise self.fail(node, _("None 只能用于`x is None`或`x is not None`"))
+        raise self.fail(node, _("不允许字面量{value}").format(value=_shown(repr(value))))
 
     def dotted(self, node: ast.AST) -> tuple[str, ...]:
         parts: list[str] = []
@@ -128,12 +173,12 @@ class _Parser:
             parts.append(node.attr)
             node = node.value
         if not isinstance(node, ast.Name):
-            raise self.fail(node, "only dotted names are allowed before `.`")
+            raise self.fail(node, _("`.`之前只能是名称"))
         parts.append(node.id)
         parts.reverse()
         for part in parts:
             if part.startswith("_"):
-                raise self.fail(node, f"names starting with '_' are not allowed: `{part}`")
+                raise self.fail(node, _("不允许以“_”开头的名称：`{name}`").format(name=part))
         return tuple(parts)
 
     def compare(self, node: ast.Compare, bound: frozenset[str]) -> n.Node:
@@ -144,62 +189,63 @@ class _Parser:
             part_meta = meta
             if isinstance(op, (ast.Is, ast.IsNot)):
                 if not (isinstance(right_ast, ast.Constant) and right_ast.value is None):
-                    raise self.fail(right_ast, "`is` only compares with None: `x is None`")
+                    raise self.fail(right_ast, _("`is`只能与None比较：`x is None`"))
                 parts.append(n.IsMissing(operand=self.node(left_ast, bound), negate=isinstance(op, ast.IsNot), **part_meta))
             elif isinstance(op, (ast.In, ast.NotIn)):
                 if not isinstance(right_ast, (ast.List, ast.Tuple, ast.Set)):
-                    raise self.fail(right_ast, "`in` needs a list of literals: x in ['本级', '上级专项']")
+                    raise self.fail(right_ast, _("`in`之后应为字面量列表：x in ['本级', '上级专项']"))
                 options = []
                 for element in right_ast.elts:
                     if not isinstance(element, ast.Constant) or element.value is None:
-                        raise self.fail(element, "`in` lists hold literals only")
+                        raise self.fail(element, _("`in`的列表只能包含字面量"))
                     options.append(self.literal(element))
                 parts.append(n.In(operand=self.node(left_ast, bound), options=tuple(options), negate=isinstance(op, ast.NotIn), **part_meta))
             elif type(op) in _COMPARE:
                 for side in (left_ast, right_ast):
                     if isinstance(side, ast.Constant) and side.value is None:
-                        raise self.fail(side, "compare with None using `is None` / `is not None`")
+                        raise self.fail(side, _("与None比较请用`is None`或`is not None`"))
                 parts.append(n.Compare(op=_COMPARE[type(op)], left=self.node(left_ast, bound), right=self.node(right_ast, bound), **part_meta))
             else:
-                raise self.fail(node, "comparison not allowed")
+                raise self.fail(node, _("不允许此比较"))
             left_ast = right_ast
         return parts[0] if len(parts) == 1 else n.BoolOp(op="and", values=tuple(parts), **meta)
 
     def call(self, node: ast.Call, bound: frozenset[str]) -> n.Node:
         meta = self.meta(node)
         if not isinstance(node.func, ast.Name):
-            raise self.fail(node.func, "only the listed functions may be called")
+            raise self.fail(node.func, _("只能调用列出的函数"))
         name = node.func.id
         if node.keywords:
-            raise self.fail(node, "keyword arguments are not allowed")
+            raise self.fail(node, _("不允许关键字参数"))
         if any(isinstance(a, ast.Starred) for a in node.args):
-            raise self.fail(node, "`*` arguments are not allowed")
+            raise self.fail(node, _("不允许`*`参数"))
         if len(node.args) == 1 and isinstance(node.args[0], ast.GeneratorExp):
             if name not in AGGREGATES:
-                raise self.fail(node, f"`{name}` does not take `x for p in …`; aggregates are {', '.join(sorted(AGGREGATES))}")
+                raise self.fail(node, _("`{name}`不接受`x for p in …`；汇总函数为 {names}").format(name=name, names=", ".join(sorted(AGGREGATES))))
             return self.aggregate(name, node.args[0], bound, meta)
         if name not in FUNCTIONS:
             allowed = ", ".join(sorted(FUNCTIONS.keys() | AGGREGATES))
-            raise self.fail(node, f"unknown function `{name}` (allowed: {allowed})")
+            raise self.fail(node, _("未知函数`{name}`（可用：{allowed}）").format(name=name, allowed=allowed))
         low, high = FUNCTIONS[name]
         if len(node.args) < low or (high is not None and len(node.args) > high):
-            raise self.fail(node, f"`{name}` takes {low}{'' if high == low else ' or more' if high is None else f' to {high}'} arguments")
+            count = str(low) if high == low else _("至少{low}").format(low=low) if high is None else f"{low}–{high}"
+            raise self.fail(node, _("`{name}`需要{count}个参数").format(name=name, count=count))
         return n.Call(func=name, args=tuple(self.node(a, bound) for a in node.args), **meta)
 
     def aggregate(self, func: str, gen: ast.GeneratorExp, bound: frozenset[str], meta: dict) -> n.Node:
         if len(gen.generators) != 1:
-            raise self.fail(gen, "one `for` per aggregate")
+            raise self.fail(gen, _("每个汇总只能有一个`for`"))
         comp = gen.generators[0]
         if comp.is_async or not isinstance(comp.target, ast.Name):
-            raise self.fail(comp.target, "the loop variable must be a plain name")
+            raise self.fail(comp.target, _("循环变量应为简单名称"))
         if len(comp.ifs) > 1:
-            raise self.fail(comp.ifs[1], "one `if` per aggregate (join conditions with `and`)")
+            raise self.fail(comp.ifs[1], _("每个汇总只能有一个`if`（多个条件用`and`连接）"))
         var = comp.target.id
         if var.startswith("_") or var in bound:
-            raise self.fail(comp.target, f"loop variable `{var}` is not allowed here")
+            raise self.fail(comp.target, _("此处不允许循环变量`{name}`").format(name=var))
         iterable = self.node(comp.iter, bound)
         if not isinstance(iterable, n.Name):
-            raise self.fail(comp.iter, "aggregates loop over a list field, e.g. `for p in projects`")
+            raise self.fail(comp.iter, _("汇总须遍历列表字段，如`for p in projects`"))
         inner = bound | {var}
         element = self.node(gen.elt, inner)
         condition = self.node(comp.ifs[0], inner) if comp.ifs else None
@@ -209,5 +255,11 @@ class _Parser:
 def parse_expression(text: str, where: Location = Location()) -> n.Node:
     """Parse one ruleset expression; `where` is the location of its text in the ruleset file."""
     if not isinstance(text, str):
-        raise ExpressionError([Problem(f"expected an expression (text), got {text!r}", where)])
+        raise ExpressionError([Problem(_("应为表达式（文字），实为{value}").format(value=_shown(repr(text))), where)])
     return _Parser(text, where).parse()
+
+
+def _shown(text: str) -> str:
+    """Text quoted in a message: at most 200 characters (an error must stay one readable line)."""
+    text = " ".join(text.split())
+    return text if len(text) <= 200 else text[:199] + "…"

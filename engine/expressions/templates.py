@@ -12,7 +12,14 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from jixiao.core.decimals import money, number, percent
-from jixiao.core.errors import Location, Problem, RulesetError
+from jixiao.core.errors import EvaluationError, Location, Problem, RulesetError
+from jixiao.core.i18n import _
+from jixiao.expressions.typecheck import ANY, NUM, SCALAR, ListType, RecordType, describe
+
+# One rendered text (a finding's problem, a roll-up's list) is at most this long: a report is read
+# by people, and a template over a huge list must not grow without bound (1 GB was measured).
+MAX_RENDERED = 200_000
+NUMBER_FILTERS = ("wan", "money", "pct", "num", "int")
 
 
 def _text(value: Any) -> str:
@@ -65,12 +72,32 @@ class Template:
 
     def render(self, resolve: Callable[[tuple[str, ...]], Any]) -> str:
         out = []
+        size = 0
         for part in self.parts:
             if isinstance(part, str):
-                out.append(part)
+                text = part
             else:
-                out.append(FILTERS[part.filter](resolve(part.path)))
+                value = resolve(part.path)
+                if part.filter in NUMBER_FILTERS and value is not None and not isinstance(value, Decimal):
+                    raise EvaluationError(_("模板`{text}`：{{{name}}}需要数值，实为{got!r}").format(
+                        text=self.source, name=part.dotted, got=value))
+                text = FILTERS[part.filter](value)
+            size += len(text)
+            if size > MAX_RENDERED:
+                raise EvaluationError(_("模板`{text}`生成的文字超过{limit}个字符").format(text=self.source[:60], limit=MAX_RENDERED))
+            out.append(text)
         return "".join(out)
+
+
+def template_type_problem(placeholder: Placeholder, kind: Any) -> str | None:
+    """Why `placeholder` cannot format a value of type `kind` (typecheck), or None."""
+    shown = "{" + placeholder.dotted + ("|" + placeholder.filter if placeholder.filter != "text" else "") + "}"
+    if isinstance(kind, RecordType) or (isinstance(kind, ListType) and isinstance(kind.element, (ListType, RecordType))):
+        return _("{shown}是{got}，不能写入文字").format(shown=shown, got=describe(kind))
+    if placeholder.filter in NUMBER_FILTERS and kind not in (NUM, SCALAR, ANY):
+        return _("{shown}的格式{filter}只用于数值，`{name}`是{got}").format(
+            shown=shown, filter=placeholder.filter, name=placeholder.dotted, got=describe(kind))
+    return None
 
 
 def parse_template(source: str, where: Location = Location()) -> Template:

@@ -39,6 +39,12 @@ def case_from_data(data: Any, lines: LineMap) -> Case:
         raise CaseError(problems_from(exc, lines, _record_label(data), Case)) from None
     seen: dict[str, int] = {}
     problems = []
+    # an id names the record in every output: empty or blank (the models strip spaces) is refused
+    for path, ident, record in [(("case", "id"), case.case.id, None), (("department", "id"), case.department.id, record_label("department", "?"))] + [
+            (("projects", i, "id"), p.id, record_label("project", f"#{i + 1}")) for i, p in enumerate(case.projects)]:
+        if not ident:
+            field = ".".join(part for part in path if isinstance(part, str))
+            problems.append(Problem(_("编号为空：请填写编号"), lines.find(path), record, field))
     for i, project in enumerate(case.projects):
         if project.id in seen:
             problems.append(Problem(_("项目编号重复（与第{n}个项目相同）").format(n=seen[project.id] + 1),

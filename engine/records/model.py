@@ -17,6 +17,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 from jixiao.core.i18n import _
 
+from jixiao.core.decimals import bounded, number_from_text
+
 
 def _exact_number(value: Any) -> Any:
     """Numbers become Decimal from their text; floats via their shortest repr, bools rejected."""
@@ -25,17 +27,8 @@ def _exact_number(value: Any) -> Any:
     if isinstance(value, float):
         value = repr(value)
     if isinstance(value, (int, str)):
-        text = str(value).strip().replace(",", "")
-        try:
-            number = Decimal(text)
-        except Exception:
-            raise ValueError(_("“{value}”不是数值").format(value=value)) from None
-        if not number.is_finite():
-            raise ValueError(_("“{value}”不是有限数值").format(value=value))
-        return number
-    if isinstance(value, Decimal) and not value.is_finite():
-        raise ValueError(_("“{value}”不是有限数值").format(value=value))
-    return value
+        return number_from_text(str(value))  # decimals: commas only in groups of three, bounded
+    return bounded(value) if isinstance(value, Decimal) else value
 
 
 def _number_or_text(value: Any) -> Any:

@@ -22,7 +22,9 @@ from jixiao.rulesets.model import (
     BandsMethod, Check, ConditionMethod, Exemption, Finding, IndicatorNode, LadderMethod, Metric, RateMethod, Ruleset,
     Veto,
 )
-from jixiao.expressions.templates import Template, parse_template
+from jixiao.expressions.templates import Template, parse_template, template_type_problem
+from jixiao.expressions.typecheck import ANY, BOOL, NUM, SCALAR, Checker, ListType, RecordType, TypeProblem, describe, record_types
+from jixiao.core.i18n import _
 from jixiao.core.yamlsource import LineMap
 
 
@@ -132,17 +134,79 @@ class _Compiler:
         self.metric_names: set[str] = set()
         for source in sources:
             self.metric_names |= set(source.ruleset.metrics)
+        # type checks run once every expression is parsed (a metric may come from an include)
+        self.types = record_types(self.main.applies_to)
+        self.metric_nodes: dict[str, n.Node] = {}
+        self.metric_types: dict[str, Any] = {}
+        self.pending: list[tuple[str, Any, Location, Any]] = []  # (what, node or template, where, context)
+        self.checker = Checker(self.name_type)
 
     # ---- helpers -------------------------------------------------------------------------
-    def expression(self, text: str, lines: LineMap, path: tuple) -> CompiledExpr | None:
+    def expression(self, text: str, lines: LineMap, path: tuple, want: str = "bool") -> CompiledExpr | None:
+        """`want`: "bool" (a rule's condition), "number" (a method's value), "metric" or "rounded"."""
         where = lines.find(path)
         try:
             node = parse_expression(text, where)
         except RulesetError as exc:
             self.problems.extend(exc.problems)
             return None
+        before = len(self.problems)
         self.check_names(node, where)
+        if len(self.problems) == before:
+            self.pending.append(("expr", node, where, want))
         return CompiledExpr(node, compile_fast(node), where)
+
+    # ---- types ---------------------------------------------------------------------------
+    def name_type(self, head: str) -> Any:
+        if head in self.metric_nodes:
+            return self.metric_type(head)
+        return self.types.get(head)
+
+    def metric_type(self, name: str) -> Any:
+        if name not in self.metric_types:
+            self.metric_types[name] = ANY  # a cycle reads ANY here; the cycle itself is reported
+            try:
+                self.metric_types[name] = self.checker.infer(self.metric_nodes[name])
+            except TypeProblem:
+                pass  # reported where the metric itself is checked
+        return self.metric_types[name]
+
+    def check_types(self) -> None:
+        for what, item, where, want in self.pending:
+            if what == "expr":
+                self._check_expression(item, where, want)
+            else:
+                self._check_template(item, where, want)
+
+    def _check_expression(self, node: n.Node, where: Location, want: Any) -> None:
+        try:
+            kind = self.checker.infer(node)
+        except TypeProblem as problem:
+            self._type_problem(problem.node, where, problem.message)
+            return
+        if want == "bool" and kind not in (BOOL, ANY):
+            self._type_problem(node, where, _("条件`{text}`应得出是/否，实为{got}").format(text=node.text, got=describe(kind)))
+        elif want in ("number", "rounded") and kind not in (NUM, SCALAR, ANY):
+            self._type_problem(node, where, _("`{text}`应得出数值，实为{got}").format(text=node.text, got=describe(kind)))
+        elif want == "metric" and (isinstance(kind, RecordType) or (
+                isinstance(kind, ListType) and isinstance(kind.element, (ListType, RecordType)))):
+            self._type_problem(node, where, _("指标值`{text}`应为数值、文字、是/否或其列表，实为{got}").format(
+                text=node.text, got=describe(kind)))
+
+    def _type_problem(self, node: n.Node, where: Location, message: str) -> None:
+        self.problems.append(Problem(_("表达式类型错误：{message}").format(message=message),
+                                     Location(where.file, node.line or where.line, node.column or where.column)))
+
+    def _check_template(self, template: Template, where: Location, names: dict[str, Any]) -> None:
+        """Each placeholder's filter against the type of what it formats (`{name|pct}` on text)."""
+        for placeholder in template.placeholders:
+            head = placeholder.path[0]
+            kind = names[head] if head in names else self.name_type(head)
+            for part in placeholder.path[1:]:
+                kind = kind.field(part) if isinstance(kind, RecordType) else ANY
+            message = template_type_problem(placeholder, ANY if kind is None else kind)
+            if message:
+                self.problems.append(Problem(_("模板`{text}`：{message}").format(text=template.source, message=message), where))
 
     def template(self, text: str, lines: LineMap, path: tuple) -> Template | None:
         where = lines.find(path)
@@ -151,10 +215,13 @@ class _Compiler:
         except RulesetError as exc:
             self.problems.extend(exc.problems)
             return None
+        before = len(self.problems)
         for placeholder in template.placeholders:
             message = self.unknown_path(placeholder.path, {})
             if message:
                 self.problems.append(Problem(f"template `{text}`: {message}", where))
+        if len(self.problems) == before:
+            self.pending.append(("template", template, where, {}))
         return template
 
     def known_top(self, locals_: dict) -> list[str]:
@@ -237,8 +304,9 @@ class _Compiler:
                     self.problems.append(Problem(f"metric `{name}` hides the record field of the same name", lines.find(("metrics", name))))
                 spec = metric if isinstance(metric, Metric) else Metric(expr=metric)
                 path = ("metrics", name, "expr") if isinstance(metric, Metric) else ("metrics", name)
-                expr = self.expression(spec.expr, lines, path)
+                expr = self.expression(spec.expr, lines, path, "rounded" if spec.round is not None else "metric")
                 if expr:
+                    self.metric_nodes[name] = expr.node
                     metrics[name] = CompiledMetric(name, expr, spec.round, spec.label or name, spec.format)
             for i, veto in enumerate(rs.vetoes):
                 if unique("veto", veto.id, lines, ("vetoes", i)):
@@ -266,6 +334,7 @@ class _Compiler:
                       for i, node in enumerate(self.main.indicators)]
         ordered = self._order_metrics(metrics)
         self._check_structure(main_lines)
+        self.check_types()
         if self.problems:
             raise RulesetError(self.problems)
         return CompiledRuleset(
@@ -333,7 +402,7 @@ class _Compiler:
         method = node.method
         value = None
         if isinstance(method, (RateMethod, LadderMethod, BandsMethod)):
-            value = self.expression(method.value, lines, path + ("method", "value"))
+            value = self.expression(method.value, lines, path + ("method", "value"), "number")
         if isinstance(method, BandsMethod):
             self.problems.extend(band_problems(node.id, method, lines, path + ("method", "bands")))
             for j, band in enumerate(method.bands):

@@ -17,12 +17,16 @@ Merge rules (child over parent):
 """
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any, Callable
 
 from jixiao.core.errors import Location, Problem, RulesetError
+from jixiao.core.i18n import _
 from jixiao.core.yamlsource import LineMap
 
 APPENDED = ("local_choices", "include")
+MAX_CHAIN = 16  # `extends`/`include` levels: a chain 1,000 deep was a RecursionError
 NOT_INHERITED = ("tests", "$schema", "id")
 
 
@@ -153,3 +157,18 @@ def resolve(data: dict, lines: LineMap, read_parent: Callable[[str], tuple[Any, 
 def origin(lines: LineMap, path: tuple) -> Location:
     """Where the value at `path` of a (possibly composed) ruleset was written."""
     return lines.find(path)
+
+
+def confined(target: Path, including: Path, extra: str = "") -> Path:
+    """`target`, named by `include:` or `extends:` in `including`, if it lies inside the including
+    file's folder or one of the `extra` folders (os.pathsep-separated; the JIXIAO_RULESET_PATH
+    setting), with every symlink resolved; else a RulesetError. A ruleset (which may arrive over
+    HTTP) must not read files from anywhere on the machine and show their keys in its errors;
+    shipped rulesets are named by id, never by path."""
+    real = target.resolve()
+    folders = [including.resolve().parent] + [Path(f).resolve() for f in extra.split(os.pathsep) if f]
+    if any(real.is_relative_to(folder) for folder in folders):
+        return real
+    raise RulesetError([Problem(_("`{ref}`在规则文件所在文件夹之外（{folder}）：只能引用同一文件夹中的规则或内置规则的编号；"
+                                  "其他文件夹请列入环境变量 JIXIAO_RULESET_PATH").format(ref=target, folder=folders[0]),
+                                Location(str(including)))])

@@ -5,6 +5,7 @@ Shipped rulesets live in the top-level `rulesets/` folder, installed as the
 """
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -20,6 +21,7 @@ from jixiao.core.i18n import _
 from jixiao.rulesets.model import Ruleset
 from jixiao.core.problems import problems_from
 from jixiao.core.yamlsource import load_yaml_text, read_yaml, yaml_problem
+from jixiao.rulesets.compose import MAX_CHAIN, confined
 
 DEFAULTS = {"project": "mof-project-selfeval", "department": "department-overall"}
 REVIEW_DEFAULTS = {"department": "review-fuhe", "project": "review-fuhe-project"}
@@ -37,12 +39,17 @@ def shipped_ids() -> list[str]:
 
 
 def locate(ref: str, relative_to: Path | None = None) -> Path | str:
-    """A ruleset file for `ref`: a path (absolute, or relative to the including file) or a shipped id."""
+    """A ruleset file for `ref`: a path (absolute, or relative to the including file) or a shipped id.
+
+    From an including file (`relative_to`), a path must stay inside that file's folder, symlinks
+    resolved, or inside a folder listed in JIXIAO_RULESET_PATH (see compose.confined)."""
     candidates = [Path(ref)]
     if relative_to is not None:
-        candidates.insert(0, relative_to.parent / ref)
+        candidates = [relative_to.parent / ref] + ([Path(ref)] if Path(ref).is_absolute() else [])
     for candidate in candidates:
         if candidate.suffix in (".yaml", ".yml") and candidate.is_file():
+            if relative_to is not None:
+                confined(candidate, relative_to, os.environ.get("JIXIAO_RULESET_PATH", ""))
             return candidate
     if ref in shipped_ids():
         return f"rulesets/{ref}.yaml"
@@ -73,6 +80,8 @@ def _read_resolved(ref: Path | str, trail: tuple[str, ...] = ()):
         except RulesetError as exc:
             raise RulesetError([Problem(exc.problems[0].message, lines.find(("extends",)))]) from None
         target_key = str(Path(target).resolve()) if isinstance(target, Path) else target
+        if len(trail) >= MAX_CHAIN:
+            raise RulesetError([Problem(_("`extends`链超过{most}层").format(most=MAX_CHAIN), lines.find(("extends",)))])
         if target_key in trail + (key,):
             raise RulesetError([Problem(_("extends 循环引用：{chain}").format(
                 chain=" → ".join(trail + (key, target_key))), lines.find(("extends",)))])
@@ -127,6 +136,8 @@ def load_sources(ref: str) -> list[Source]:
                                         Location(str(where)))])
         if key in seen:
             return
+        if len(trail) >= MAX_CHAIN:
+            raise RulesetError([Problem(_("`include`链超过{most}层").format(most=MAX_CHAIN), Location(str(where)))])
         seen.add(key)
         source = read_source(where)
         own = both(condition, source.ruleset.applies_when)

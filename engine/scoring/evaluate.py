@@ -11,7 +11,8 @@ from typing import Any
 from jixiao.rulesets.compiler import CompiledRuleset
 from jixiao.rulesets.conditions import holds
 from jixiao.core.decimals import exact, round_half_up
-from jixiao.core.errors import EvaluationError
+from jixiao.core.errors import EvaluationError, record_label
+from jixiao.core.i18n import _
 from jixiao.records.namespace import path_resolver, record_namespace
 from jixiao.records.model import Case, Department, Project, record_kind
 from jixiao.scoring.results import CaseResult, RecordResult, RulesetRef
@@ -38,7 +39,7 @@ def evaluate_record(compiled: CompiledRuleset, record: Project | Department, cas
         metrics = compute_metrics(compiled, ns)
         fired = rule_engine.fire(compiled, ns)
     except EvaluationError as exc:
-        raise EvaluationError(f"{kind} {record.id} ({record.name}): {exc}") from None
+        raise EvaluationError(_("{record}（{name}）：{error}").format(record=record_label(kind, record.id), name=record.name, error=exc)) from None
     render = path_resolver(ns)
 
     def text(key: tuple[str, str, str]) -> str:
@@ -57,7 +58,7 @@ def evaluate_record(compiled: CompiledRuleset, record: Project | Department, cas
         try:
             indicators = [score_leaf(compiled, leaf, ns, fired) for leaf in compiled.leaves()]
         except EvaluationError as exc:
-            raise EvaluationError(f"{kind} {record.id} ({record.name}): {exc}") from None
+            raise EvaluationError(_("{record}（{name}）：{error}").format(record=record_label(kind, record.id), name=record.name, error=exc)) from None
         total = total_score(compiled, indicators)
         score, assessable = total.score, total.assessable
         if not indicators:  # a ruleset that only checks and suggests (the review rulesets) gives no score
@@ -95,7 +96,8 @@ def evaluate_record(compiled: CompiledRuleset, record: Project | Department, cas
     return _validate_result({
         "id": record.id, "name": record.name, "kind": kind, "ruleset": compiled.id, "engine": rule_engine.name,
         "score": score, "max_score": rs.total, "grade": grade, "status": status, "assessable": assessable,
-        "published": all(e["published"] for e in exemptions),
+        # confidentiality is a fact of the record: a ruleset can add exemptions, never publish a 涉密 record
+        "published": all(e["published"] for e in exemptions) and not getattr(record, "confidential", False),
         "indicators": indicators, "vetoes": vetoes, "exemptions": exemptions, "checks": checks, "findings": findings,
         "metrics": metrics,
     })

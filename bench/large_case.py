@@ -1,0 +1,93 @@
+"""A case of 10,000 projects (issue 14's large case): scored in under 5 s and 300 MB peak?
+
+    python bench/large_case.py [--projects 10000] [--keep FILE]
+
+The case is cases/sample-county-2024.yaml with its three projects repeated (fresh ids) up to
+--projects, about 15 MB of YAML for 10,000. Printed: the file's size; `jixiao score CASE --format
+json` run as its own process, wall time and peak resident memory (getrusage of the child), against
+the targets; and the YAML loading alone with libyaml (CSafeLoader, what jixiao uses where it is
+available) and with PyYAML's pure-Python loader, in this process, with their ratio.
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def generate(count: int) -> str:
+    from jixiao.core.yamlsource import load_yaml_text
+
+    data, _lines = load_yaml_text((ROOT / "cases" / "sample-county-2024.yaml").read_text(encoding="utf-8"), "sample")
+    base = data["projects"]
+    projects = []
+    for index in range(count):
+        project = yaml.safe_load(yaml.safe_dump(_plain(base[index % len(base)]), allow_unicode=True))
+        project["id"] = f"{project['id']}-{index}"
+        for row in project.get("indicators", []):
+            if row.get("id"):
+                row["id"] = f"{row['id']}-{index}"
+        projects.append(project)
+    data["projects"] = projects
+    data["department"].setdefault("declared_counts", {})["special_funds"] = count
+    return yaml.safe_dump(_plain(data), allow_unicode=True, sort_keys=False, width=1000)
+
+
+def _plain(value):
+    """Decimals as YAML numbers written from their text (safe_dump knows no Decimal)."""
+    if isinstance(value, Decimal):
+        return float(value) if value != value.to_integral_value() else int(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--projects", type=int, default=10_000)
+    parser.add_argument("--keep", help="write the generated case here (else a temporary file)")
+    args = parser.parse_args()
+    text = generate(args.projects)
+    folder = tempfile.TemporaryDirectory()
+    path = Path(args.keep) if args.keep else Path(folder.name) / "large.yaml"
+    path.write_text(text, encoding="utf-8")
+    print(f"case: {args.projects:,} projects, {len(text.encode()) / 1e6:.1f} MB of YAML")
+
+    jixiao = Path(sys.executable).with_name("jixiao")
+    command = [str(jixiao) if jixiao.exists() else sys.executable, *([] if jixiao.exists() else ["-m", "jixiao"]),
+               "score", str(path), "--format", "json", "-o", str(Path(folder.name) / "out.json")]
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if done.returncode not in (0, 1):
+        print(done.stderr[-2000:])
+        return 2
+    print(f"jixiao score: {seconds:.2f} s (target < 5 s: {'met' if seconds < 5 else 'NOT met'}), "
+          f"peak {peak_mb:.0f} MB (target < 300 MB: {'met' if peak_mb < 300 else 'NOT met'})")
+
+    from jixiao.core import yamlsource
+    timings = {}
+    for name, loader in (("libyaml", yamlsource._DecimalLoader), ("pure Python", yamlsource._PyDecimalLoader)):
+        start = time.perf_counter()
+        yamlsource._load(text, str(path), loader)
+        timings[name] = time.perf_counter() - start
+    print(f"YAML loading: libyaml {timings['libyaml']:.2f} s, pure Python {timings['pure Python']:.2f} s, "
+          f"ratio {timings['pure Python'] / timings['libyaml']:.1f}×")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
