@@ -55,3 +55,13 @@ def test_installed_as_jixiao_only(tmp_path):
 def test_python_dash_m(tmp_path):
     out = subprocess.run([sys.executable, "-m", "jixiao", "--help"], cwd=tmp_path, capture_output=True, text=True)
     assert out.returncode == 0 and "jixiao [OPTIONS] COMMAND" in out.stdout
+
+
+def test_every_package_is_installed():
+    """An editable install finds any folder; a wheel carries only the packages pyproject lists."""
+    import tomllib
+
+    listed = set(tomllib.loads((SOURCE.parent / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    folders = {"jixiao." + str(p.parent.relative_to(SOURCE)).replace("/", ".") for p in SOURCE.rglob("__init__.py")
+               if p.parent != SOURCE}
+    assert folders - listed == set()
