@@ -190,6 +190,21 @@ def load_yaml_text(text: str, file: str) -> tuple[Any, LineMap]:
         return _load(text, file, _PyDecimalLoader)  # raises the same error, in PyYAML's words
 
 
+def _too_deep(text: str, loader_type: type) -> yaml.YAMLError:
+    """Where nesting passes MAX_DEPTH, found from the parser's events (which do not recurse), so the
+    message and its place are the ones the builder gives whichever loader ran out of stack first."""
+    depth = 0
+    for event in yaml.parse(text, Loader=loader_type):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if depth > MAX_DEPTH:
+                return yaml.constructor.ConstructorError(None, None, _("嵌套超过{most}层").format(most=MAX_DEPTH),
+                                                         event.start_mark)
+            depth += 1
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+    return yaml.YAMLError(_("嵌套过深"))
+
+
 def _load(text: str, file: str, loader_type: type) -> tuple[Any, LineMap]:
     lines = LineMap(file)
     loader = loader_type(text)
@@ -197,7 +212,7 @@ def _load(text: str, file: str, loader_type: type) -> tuple[Any, LineMap]:
         try:
             node = loader.get_single_node()
         except RecursionError:
-            raise yaml.YAMLError(_("嵌套过深")) from None
+            raise _too_deep(text, loader_type) from None
         if node is None:
             return None, lines
         return _Builder(loader, lines, text).build(node, ()), lines
