@@ -93,7 +93,12 @@ def _upload(browser, server, path: Path, public: bool = False):
     browser.get(server + "/")
     browser.find_element(By.ID, "files").send_keys(str(path))
     browser.find_element(By.ID, "public" if public else "internal").click()
-    browser.find_element(By.CSS_SELECTOR, "form[action='/score'] button[type=submit]").click()
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+    form = browser.find_element(By.CSS_SELECTOR, "form[action='/score']")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    # the click returns before the next page is there: wait until the form's page has gone
+    WebDriverWait(browser, 30).until(expected_conditions.staleness_of(form))
     return By
 
 
