@@ -9,6 +9,7 @@ command and option (docstrings and `help=`), collected from the click tree itsel
 """
 from __future__ import annotations
 
+import inspect
 import io
 import sys
 from functools import lru_cache
@@ -35,7 +36,7 @@ def _help_texts() -> set[str]:
             for attr in ("help", "short_help"):
                 text = getattr(obj, "_msgid_" + attr, None) or getattr(obj, attr, None)
                 if text:
-                    texts.add(text)
+                    texts.add(inspect.cleandoc(text))  # as cli.language looks it up
         for sub in getattr(command, "commands", {}).values():
             visit(sub)
 

@@ -10,7 +10,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from conftest import ROOT
+from conftest import ENGINES, ROOT
 from jixiao import evaluate_case, load_case
 
 REAL = ROOT / "cases" / "real"
@@ -55,7 +55,7 @@ EXPECTED = {
 @pytest.fixture(scope="module")
 def results(department_rs, project_rs):
     return {(name, engine): evaluate_case(load_case(REAL / f"{name}.yaml"), department_rs, project_rs, engine)
-            for name in EXPECTED for engine in ("native", "durable")}
+            for name in EXPECTED for engine in ENGINES}
 
 
 def _records(result):

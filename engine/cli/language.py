@@ -8,6 +8,7 @@ code, translated to Chinese through the `click` catalog we ship (locale/zh/LC_ME
 from __future__ import annotations
 
 import gettext
+import inspect
 from functools import lru_cache
 
 import click
@@ -59,7 +60,9 @@ def localize(command: click.Command) -> None:
                 original = getattr(obj, attr, None)
                 setattr(obj, "_msgid_" + attr, original or "")
             if original:
-                setattr(obj, attr, _(original))
+                # Python 3.13 strips docstrings' indentation when it compiles them, older ones do
+                # not: the catalog's ids are the cleaned text, the same on every Python
+                setattr(obj, attr, _(inspect.cleandoc(original)))
     if getattr(command, "_help_option", None) is not None:
         command._help_option = None  # click caches its --help option, with the text of its language
     for sub in getattr(command, "commands", {}).values():
