@@ -305,6 +305,9 @@ class _Pools:
         for process in list(getattr(self.pool, "_processes", {}).values()):
             if process.is_alive():
                 process.kill()  # frees whatever a dead worker left locked; their chunks are resubmitted
+        queue = getattr(self.pool, "_call_queue", None)
+        if queue is not None:  # its feeder may be stuck on a pipe no worker reads: never wait for it
+            queue.cancel_join_thread()
         self.pool.shutdown(wait=False, cancel_futures=True)
         self.pool = self._new()
 
