@@ -31,7 +31,7 @@ from jixiao.scoring.evaluate import evaluate_record
 from jixiao.outputs.publication import withheld
 from jixiao.core.i18n import _
 from jixiao.records.model import Case, CaseMeta, Department, Project
-from jixiao.outputs.render import RECORD_STATUS
+from jixiao.scoring.results import RECORD_STATUS_WORDS
 from jixiao.engines import get_engine
 from jixiao.rulesets.loader import pick_rulesets
 from jixiao.core.problems import problems_from
@@ -380,11 +380,11 @@ class Summary:
         from tabulate import tabulate
 
 
-        labels = grades + [g for _, g in sorted(self.counts) if g not in grades and g not in RECORD_STATUS]
+        labels = grades + [g for _, g in sorted(self.counts) if g not in grades and g not in RECORD_STATUS_WORDS]
         rows = []
         statuses = ["not_assessable", "exempt"] + (["vetoed"] if any(g == "vetoed" for _, g in self.counts) else [])
         for label in labels + statuses:
-            name = RECORD_STATUS[label] + ("（无等级）" if label == "vetoed" else "") if label in statuses else f"等级 {label}"
+            name = RECORD_STATUS_WORDS[label] + ("（无等级）" if label == "vetoed" else "") if label in statuses else f"等级 {label}"
             dept, proj = self.counts[("department", label)], self.counts[("project", label)]
             rows.append([name, dept, proj, dept + proj])
         rows.append(["其中一票否决", self.vetoed["department"], self.vetoed["project"], sum(self.vetoed.values())])

@@ -7,11 +7,8 @@ from decimal import Decimal
 from tabulate import tabulate
 
 from jixiao.core.decimals import number, percent
-from jixiao.scoring.results import CaseResult, RecordResult
+from jixiao.scoring.results import INDICATOR_STATUS_WORDS, RECORD_STATUS_WORDS, CaseResult, RecordResult
 
-RECORD_STATUS = {"scored": "已评分", "not_assessable": "信息不足，无法评价", "exempt": "免于评价", "vetoed": "一票否决"}
-INDICATOR_STATUS = {"scored": "已评分", "not_assessable": "信息不足", "zero": "缺失按0分", "dropped": "缺失不计",
-                    "rejected": "不予采用", "exempt": "免评"}
 CHECK_MARK = {True: "✓ 通过", False: "✗ 未通过", None: "? 无法核对"}
 
 
@@ -46,7 +43,7 @@ def _record_lines(record: RecordResult, fmt: str, heading: str) -> list[str]:
     table_fmt = "pipe" if fmt == "markdown" else "simple"
     lines = [heading, ""]
     grade = record.grade or "—"
-    lines.append(f"得分 {score_text(record)}　等级 {grade}　状态 {RECORD_STATUS[record.status]}")
+    lines.append(f"得分 {score_text(record)}　等级 {grade}　状态 {RECORD_STATUS_WORDS[record.status]}")
     for exemption in record.exemptions:
         lines.append(f"免评：{exemption.reason}")
     for veto in record.vetoes:
@@ -58,10 +55,10 @@ def _record_lines(record: RecordResult, fmt: str, heading: str) -> list[str]:
         rows = []
         for ind in record.indicators:
             score = number(ind.score) if ind.score is not None else (f"({number(ind.partial)})" if ind.partial is not None else "—")
-            rows.append(["/".join(ind.path + [ind.name]), number(ind.max_score), score, INDICATOR_STATUS[ind.status], ind.detail])
+            rows.append(["/".join(ind.path + [ind.name]), number(ind.max_score), score, INDICATOR_STATUS_WORDS[ind.status], ind.detail])
             for item in ind.items:
                 rows.append([f"　· {item.name}", number(item.weight), number(item.score) if item.score is not None else "—",
-                             INDICATOR_STATUS[item.status], item.detail])
+                             INDICATOR_STATUS_WORDS[item.status], item.detail])
         lines += ["", tabulate(rows, headers=["指标", "分值", "得分", "状态", "计分说明"], tablefmt=table_fmt, disable_numparse=True)]
     if record.checks:
         rows = [[c.name, CHECK_MARK[c.ok], "" if c.ok else c.message] for c in record.checks]
@@ -85,7 +82,7 @@ def to_text(results: list[CaseResult], fmt: str = "table") -> str:
         out.append(f"规则：{rulesets}　引擎：{result.engine}" + ("　公开版" if result.public else ""))
         out.append("")
         if result.projects:
-            rows = [[p.name, _rate(p), score_text(p), p.grade or "—", RECORD_STATUS[p.status]] for p in result.projects]
+            rows = [[p.name, _rate(p), score_text(p), p.grade or "—", RECORD_STATUS_WORDS[p.status]] for p in result.projects]
             out.append(tabulate(rows, headers=["项目", "预算执行率", "得分", "等级", "状态"],
                                 tablefmt="pipe" if fmt == "markdown" else "simple", disable_numparse=True))
             out.append("")

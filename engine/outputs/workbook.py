@@ -14,8 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from wcwidth import wcswidth
 
-from jixiao.outputs.render import INDICATOR_STATUS, RECORD_STATUS
-from jixiao.scoring.results import CaseResult, RecordResult
+from jixiao.scoring.results import INDICATOR_STATUS_WORDS, RECORD_STATUS_WORDS, CaseResult, RecordResult
 from jixiao.core.office import save_workbook
 from jixiao.forms.template import number_format
 
@@ -98,14 +97,14 @@ def build_results(results: list[CaseResult]):
             rate = record.metrics.get("execution_rate")
             who = [result.case, KIND[record.kind], record.id, record.name]
             totals.append([result.case, result.unit, result.year, KIND[record.kind], record.id, record.name,
-                           record.ruleset, record.score, record.max_score, record.grade, RECORD_STATUS[record.status],
+                           record.ruleset, record.score, record.max_score, record.grade, RECORD_STATUS_WORDS[record.status],
                            Rate(rate) if isinstance(rate, Decimal) else None, "是" if record.published else "否"])
             for ind in record.indicators:
                 indicators.append(who + ["/".join(ind.path), ind.name, ind.method, ind.max_score, ind.score, ind.partial,
-                                         INDICATOR_STATUS[ind.status], _value(ind.value), ind.detail])
+                                         INDICATOR_STATUS_WORDS[ind.status], _value(ind.value), ind.detail])
                 for item in ind.items:
                     indicators.append(who + ["/".join(ind.path + [ind.name]), f"· {item.name}", item.kind, item.weight,
-                                             item.score, None, INDICATOR_STATUS[item.status],
+                                             item.score, None, INDICATOR_STATUS_WORDS[item.status],
                                              _value(item.actual), item.detail])
             for finding in record.findings:
                 findings.append(who + [finding.category, finding.severity, finding.problem, finding.improvement])

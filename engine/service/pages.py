@@ -22,7 +22,8 @@ from jixiao.core.decimals import number, percent
 from jixiao.core.errors import CaseError, JixiaoError, Problem
 from jixiao.core.i18n import _
 from jixiao.forms.case_yaml import case_to_yaml
-from jixiao.outputs.render import CHECK_MARK, INDICATOR_STATUS, RECORD_STATUS
+from jixiao.outputs.render import CHECK_MARK
+from jixiao.scoring.results import INDICATOR_STATUS_WORDS, RECORD_STATUS_WORDS
 from jixiao.rulesets.loader import DEFAULTS
 from jixiao.service import jobs
 from jixiao.service.catalog import Catalog
@@ -49,7 +50,7 @@ def _templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     env = templates.env
     env.globals.update(_=_, where=_where, version=jixiao.__version__, kind_label=KIND_LABEL,
-                       applies_label=APPLIES_LABEL, record_status=RECORD_STATUS, indicator_status=INDICATOR_STATUS,
+                       applies_label=APPLIES_LABEL, record_status=RECORD_STATUS_WORDS, indicator_status=INDICATOR_STATUS_WORDS,
                        check_mark=CHECK_MARK, score_text=_score_text, rate_text=_rate_text,
                        indicator_score=_indicator_score)
     env.filters["number"] = lambda value: "—" if value is None else number(value)
