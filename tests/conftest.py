@@ -13,6 +13,8 @@ from jixiao.engines import durable_available
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "cases" / "lusong-zfw-2024.yaml"
 SAMPLE = ROOT / "cases" / "sample-county-2024.yaml"
+# every self-evaluation case in cases/ (cases/cycle/ holds the other documents of the budget cycle)
+CASE_FILES = sorted(p for p in (ROOT / "cases").rglob("*.yaml") if "cycle" not in p.parts)
 
 # The suite reads messages in the default language, Chinese, whatever the machine's locale says
 # (tests of English set it themselves); subprocesses inherit this too.

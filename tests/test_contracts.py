@@ -1,18 +1,16 @@
 """The contracts embedders build on: shipped JSON Schemas, validated against real output; cases
 from data; typed errors only."""
 import json
-from pathlib import Path
 
 import jsonschema
 import pytest
 
+from conftest import CASE_FILES, ROOT
 from jixiao import CaseError, EngineError, evaluate_case, load_case, load_case_data, load_ruleset
 from jixiao.outputs.contracts import FILES, contract_schema, contract_text, shipped_contract
 from jixiao.outputs.render import to_json
 from jixiao.rulesets.loader import default_ruleset
 
-ROOT = Path(__file__).resolve().parent.parent
-CASES = sorted(p for p in (ROOT / "cases").rglob("*.yaml") if "cycle" not in p.parts)  # cycle/: other kinds of file
 
 
 @pytest.mark.parametrize("kind", sorted(FILES))
@@ -20,7 +18,7 @@ def test_shipped_schema_is_the_generated_one(kind):
     assert shipped_contract(kind) == contract_text(kind), f"run: jixiao schema {kind} -o engine/schemas/{FILES[kind]}"
 
 
-@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", CASE_FILES, ids=lambda p: p.stem)
 def test_every_shipped_case_output_validates(path):
     case = load_case(path)
     result = evaluate_case(case, default_ruleset("department"), default_ruleset("project"), "native")
@@ -42,7 +40,7 @@ def test_the_schema_rejects_what_the_contract_does_not_allow():
     assert not validator.is_valid(document)
 
 
-@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", CASE_FILES, ids=lambda p: p.stem)
 def test_every_shipped_case_file_validates_against_the_case_schema(path):
     case = load_case(path)
     jsonschema.Draft202012Validator(contract_schema("case")).validate(json.loads(case.model_dump_json(exclude_none=True)))

@@ -3,12 +3,12 @@ import dataclasses
 
 import pytest
 
-from conftest import ROOT
+from conftest import CASE_FILES, ROOT
 from jixiao import evaluate_record, load_case, load_ruleset
 from jixiao.records.cycle import MonitoringFile, TargetFile, load_cycle_file
 from jixiao.rulesets.loader import shipped_ids
 
-CASES = [load_case(p) for p in sorted(p for p in (ROOT / "cases").rglob("*.yaml") if "cycle" not in p.parts)]
+CASES = [load_case(p) for p in CASE_FILES]
 CYCLE_FILES = [load_cycle_file(ROOT / "cases" / "cycle" / name) for name in ("targets-2024.yaml", "monitoring-2024.yaml")]
 
 

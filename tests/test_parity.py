@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import CASE_FILES
 from jixiao import evaluate_record, load_case, load_ruleset
 from jixiao.core.errors import JixiaoError
 from jixiao.records.model import Case
@@ -188,7 +189,7 @@ def department(draw) -> Case:
 
 # ---- the tests -----------------------------------------------------------------------------
 
-CASES = sorted(p for p in (ROOT / "cases").rglob("*.yaml") if "cycle" not in p.parts)
+CASES = CASE_FILES  # conftest: every self-evaluation case
 
 
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
