@@ -9,7 +9,6 @@ command and option (docstrings and `help=`), collected from the click tree itsel
 """
 from __future__ import annotations
 
-import inspect
 import io
 import sys
 from functools import lru_cache
@@ -27,21 +26,10 @@ CLICK_PO = LOCALE / "zh" / "LC_MESSAGES" / "click.po"
 
 
 def _help_texts() -> set[str]:
+    from jixiao.cli.language import help_texts
     from jixiao.cli.main import main
 
-    texts: set[str] = set()
-
-    def visit(command) -> None:
-        for obj in [command, *command.params]:
-            for attr in ("help", "short_help"):
-                text = getattr(obj, "_msgid_" + attr, None) or getattr(obj, attr, None)
-                if text:
-                    texts.add(inspect.cleandoc(text))  # as cli.language looks it up
-        for sub in getattr(command, "commands", {}).values():
-            visit(sub)
-
-    visit(main)
-    return texts
+    return {msgid for _, _, msgid in help_texts(main)}
 
 
 @lru_cache(maxsize=None)

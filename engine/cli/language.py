@@ -7,9 +7,8 @@ code, translated to Chinese through the `click` catalog we ship (locale/zh/LC_ME
 """
 from __future__ import annotations
 
-import gettext
 import inspect
-from functools import lru_cache
+from typing import Any, Iterator
 
 import click
 import click.core
@@ -21,25 +20,18 @@ import click.shell_completion
 import click.termui
 import click.types
 
-from jixiao.core.i18n import LOCALE_DIR, _, language, set_language
+from jixiao.core.i18n import _, language, set_language, translations
 
 _CLICK_MODULES = (click.core, click.decorators, click.exceptions, click.formatting, click.parser,
                   click.shell_completion, click.termui, click.types)
 
 
-@lru_cache(maxsize=None)
-def _click_catalog(lang: str) -> gettext.NullTranslations:
-    if lang == "en":
-        return gettext.NullTranslations()
-    return gettext.translation("click", localedir=str(LOCALE_DIR), languages=[lang], fallback=True)
-
-
 def _click_gettext(message: str) -> str:
-    return _click_catalog(language()).gettext(message)
+    return translations("click", language(), "en").gettext(message)
 
 
 def _click_ngettext(singular: str, plural: str, n: int) -> str:
-    return _click_catalog(language()).ngettext(singular, plural, n)
+    return translations("click", language(), "en").ngettext(singular, plural, n)
 
 
 def _install_click_translations() -> None:
@@ -50,23 +42,36 @@ def _install_click_translations() -> None:
             module.ngettext = _click_ngettext
 
 
-def localize(command: click.Command) -> None:
-    """Help texts of `command` and everything below it in the current language. The Chinese
-    originals are kept, so switching back and forth (tests, embedders) is exact."""
+def help_texts(command: click.Command) -> Iterator[tuple[Any, str, str]]:
+    """(command or parameter, attribute, message id) for every help text of `command` and below.
+    The Chinese original is kept beside the attribute the first time, so switching languages back
+    and forth (tests, embedders) is exact. Python 3.13 strips docstrings' indentation when it
+    compiles them and older ones do not: the message id is the cleaned text, on every Python."""
     for obj in [command, *command.params]:
         for attr in ("help", "short_help"):
             original = getattr(obj, "_msgid_" + attr, None)
             if original is None:
-                original = getattr(obj, attr, None)
-                setattr(obj, "_msgid_" + attr, original or "")
+                original = getattr(obj, attr, None) or ""
+                setattr(obj, "_msgid_" + attr, original)
             if original:
-                # Python 3.13 strips docstrings' indentation when it compiles them, older ones do
-                # not: the catalog's ids are the cleaned text, the same on every Python
-                setattr(obj, attr, _(inspect.cleandoc(original)))
-    if getattr(command, "_help_option", None) is not None:
-        command._help_option = None  # click caches its --help option, with the text of its language
+                yield obj, attr, inspect.cleandoc(original)
     for sub in getattr(command, "commands", {}).values():
-        localize(sub)
+        yield from help_texts(sub)
+
+
+def localize(command: click.Command) -> None:
+    """Help texts of `command` and everything below it in the current language."""
+    for obj, attr, msgid in help_texts(command):
+        setattr(obj, attr, _(msgid))
+    _forget_help_options(command)
+
+
+def _forget_help_options(command: click.Command) -> None:
+    """click caches each command's --help option, with the text of the language it was made in."""
+    if getattr(command, "_help_option", None) is not None:
+        command._help_option = None
+    for sub in getattr(command, "commands", {}).values():
+        _forget_help_options(sub)
 
 
 class LocalizedGroup(click.Group):

@@ -43,15 +43,17 @@ def language() -> str:
 
 
 @lru_cache(maxsize=None)
-def _catalog(lang: str) -> gettext.NullTranslations:
-    if lang == "zh":
+def translations(domain: str, lang: str, source: str) -> gettext.NullTranslations:
+    """`domain`'s catalog for `lang` under locale/; none is needed in the ids' own language `source`
+    (Chinese for jixiao's messages, English for click's)."""
+    if lang == source:
         return gettext.NullTranslations()
-    return gettext.translation("jixiao", localedir=str(LOCALE_DIR), languages=[lang], fallback=True)
+    return gettext.translation(domain, localedir=str(LOCALE_DIR), languages=[lang], fallback=True)
 
 
 def _(message: str) -> str:
     """The message in the current language (the Chinese id itself for zh)."""
-    return _catalog(language()).gettext(message)
+    return translations("jixiao", language(), "zh").gettext(message)
 
 
 def N_(message: str) -> str:
