@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from jixiao.core.i18n import _
+
 
 @dataclass(frozen=True)
 class Location:
@@ -34,8 +36,6 @@ class Problem:
     def __str__(self) -> str:
         """`file:line:column: record，字段 field：message` (the place stays in the form editors and
         CI problem matchers read; the rest is in the reader's language)."""
-        from jixiao.core.i18n import _
-
         subject = []
         if self.record:
             subject.append(self.record)
@@ -48,8 +48,6 @@ class Problem:
 
 def record_label(kind: str, ident: str) -> str:
     """How a problem names its record: `部门 lusong-zfw`, `项目 xueliang` (`project xueliang` in English)."""
-    from jixiao.core.i18n import _
-
     return (_("部门 {id}") if kind == "department" else _("项目 {id}")).format(id=ident)
 
 

@@ -8,6 +8,7 @@ from typing import Any, Callable
 
 from pydantic import BaseModel, ValidationError
 
+from jixiao.core.decimals import plain
 from jixiao.core.errors import Problem
 from jixiao.core.i18n import N_, _, language
 from jixiao.core.yamlsource import LineMap
@@ -69,7 +70,7 @@ def problems_from(exc: ValidationError, lines: LineMap,
 
 def _shown(value: Any) -> Any:
     """A number as the reader wrote it (`-40`, not `Decimal('-40')`)."""
-    return format(value, "f") if isinstance(value, Decimal) else value
+    return plain(value) if isinstance(value, Decimal) else value
 
 
 def _quoted(value: Any) -> str:
