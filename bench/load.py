@@ -76,12 +76,12 @@ def in_process_rate(engine: str, seconds: float = 3.0) -> float:
     from jixiao.outputs.render import to_json
     from jixiao.rulesets.loader import pick_rulesets
     from jixiao.scoring.evaluate import evaluate_case
-    from jixiao.service.inputs import case_from_text
+    from jixiao.records.cases import load_case_data
     department, project = pick_rulesets(())
     text = SEED.read_text(encoding="utf-8")
     count, until = 0, time.perf_counter() + seconds
     while time.perf_counter() < until:
-        to_json([evaluate_case(case_from_text(text, "<request>"), department, project, engine)])
+        to_json([evaluate_case(load_case_data(text, "<request>"), department, project, engine)])
         count += 1
     return count / seconds
 

@@ -246,6 +246,11 @@ def read_yaml(path: str | Path, error_type: type) -> tuple[Any, LineMap]:
     except UnicodeDecodeError as exc:
         raise error_type([Problem(_("文件不是UTF-8编码（第{offset}字节）：请另存为UTF-8").format(offset=exc.start + 1),
                                   Location(file))]) from None
+    return parse_yaml(text, file, error_type)
+
+
+def parse_yaml(text: str, file: str, error_type: type) -> tuple[Any, LineMap]:
+    """`load_yaml_text`, with a YAML error raised as `error_type` (a JixiaoError) at its line."""
     try:
         return load_yaml_text(text, file)
     except yaml.YAMLError as exc:

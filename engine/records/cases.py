@@ -4,14 +4,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-import yaml
 from pydantic import ValidationError
 
 from jixiao.core.errors import CaseError, Problem, record_label
 from jixiao.core.i18n import _
 from jixiao.records.model import Case
 from jixiao.core.problems import problems_from
-from jixiao.core.yamlsource import LineMap, load_yaml_text, read_yaml, yaml_problem
+from jixiao.core.yamlsource import LineMap, parse_yaml, read_yaml
 
 
 def _record_label(data: Any):
@@ -79,10 +78,7 @@ def load_case_data(data: Any, name: str = "<case>") -> Case:
     stands for the file in messages."""
     if isinstance(data, (str, bytes)):
         text = data.decode("utf-8") if isinstance(data, bytes) else data
-        try:
-            data, lines = load_yaml_text(text, name)  # JSON is YAML: one loader, one set of checks
-        except yaml.YAMLError as exc:
-            raise CaseError([yaml_problem(exc, name)]) from None
+        data, lines = parse_yaml(text, name, CaseError)  # JSON is YAML: one loader, one set of checks
     else:
         lines = LineMap(name)
     return case_from_data(data, lines)

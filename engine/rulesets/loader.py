@@ -10,7 +10,6 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
 from jixiao.rulesets.compiler import CompiledRuleset, Source, _Compiler, compile_ruleset
@@ -20,7 +19,7 @@ from jixiao.core.errors import Location, Problem, RulesetError
 from jixiao.core.i18n import _
 from jixiao.rulesets.model import Ruleset
 from jixiao.core.problems import problems_from
-from jixiao.core.yamlsource import load_yaml_text, read_yaml, yaml_problem
+from jixiao.core.yamlsource import parse_yaml, read_yaml
 from jixiao.rulesets.compose import MAX_CHAIN, confined
 
 DEFAULTS = {"project": "mof-project-selfeval", "department": "department-overall"}
@@ -61,10 +60,7 @@ def _read(ref: Path | str):
     if isinstance(ref, Path):
         return read_yaml(ref, RulesetError)
     text = shipped_folder().joinpath(ref.split("/", 1)[1]).read_text(encoding="utf-8")
-    try:
-        return load_yaml_text(text, ref)
-    except yaml.YAMLError as exc:
-        raise RulesetError([yaml_problem(exc, ref)]) from None
+    return parse_yaml(text, ref, RulesetError)
 
 
 def _read_resolved(ref: Path | str, trail: tuple[str, ...] = ()):

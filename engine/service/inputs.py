@@ -3,8 +3,7 @@
 (`records.cases.case_from_data`, the ruleset model and compiler) and fails with the same
 `CaseError` / `RulesetError` problems; nothing here reads a file the request did not bring.
 
-`case_from_json` / `case_from_text` are the thin dict/string loaders the records stage does not
-have yet; swap them for `records.load_case_data` when it lands.
+Cases from a parsed JSON document or from YAML text go through `records.load_case_data`.
 """
 from __future__ import annotations
 
@@ -15,14 +14,13 @@ from decimal import Decimal
 from pathlib import Path, PurePath
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from jixiao.core.errors import CaseError, JixiaoError, Location, Problem, RulesetError
 from jixiao.core.i18n import _
 from jixiao.core.problems import problems_from
-from jixiao.core.yamlsource import LineMap, load_yaml_text, yaml_problem
-from jixiao.records.cases import case_from_data
+from jixiao.core.yamlsource import LineMap, parse_yaml
+from jixiao.records.cases import load_case_data
 from jixiao.records.model import Case
 from jixiao.rulesets.compiler import Source, compile_ruleset, CompiledRuleset
 from jixiao.rulesets.compose import resolve
@@ -47,18 +45,6 @@ def _text(data: bytes, name: str, error: type[JixiaoError]) -> str:
         raise error([Problem(_("文件不是 UTF-8 编码的文本"), Location(name))]) from None
 
 
-def case_from_text(text: str, name: str) -> Case:
-    """A case document in YAML (JSON is YAML too, but JSON bodies go through `case_from_json`)."""
-    try:
-        data, lines = load_yaml_text(text, name)
-    except yaml.YAMLError as exc:
-        raise CaseError([yaml_problem(exc, name)]) from None
-    return case_from_data(data, lines)
-
-
-def case_from_json(data: Any, name: str = "<request>") -> Case:
-    """A case document already parsed from JSON (numbers parsed as Decimal, never float)."""
-    return case_from_data(data, LineMap(name))
 
 
 def parse_json(body: bytes, name: str = "<request>") -> Any:
@@ -86,9 +72,9 @@ def cases_from_uploads(files: list[tuple[str, bytes]]) -> list[Case]:
             if suffix in WORKBOOK_SUFFIXES:
                 workbooks.append((name, data))
             elif suffix == ".json":
-                cases.append(case_from_json(parse_json(data, name), name))
+                cases.append(load_case_data(parse_json(data, name), name))
             elif suffix in YAML_SUFFIXES:
-                cases.append(case_from_text(_text(data, name, CaseError), name))
+                cases.append(load_case_data(_text(data, name, CaseError), name))
             else:
                 raise CaseError([Problem(_("不支持的文件类型：请上传 .yaml、.json 案例文件或 .xlsx 自评表"), Location(name))])
         except CaseError as exc:
@@ -136,10 +122,7 @@ def ruleset_sources(text: str, name: str, catalog: Catalog) -> list[Source]:
     """A ruleset sent in a request, read as a file would be — except that `extends:` and
     `include:` may only name rulesets of the catalog (by id): a request never makes the server
     read a path. Raises RulesetError with file:line:column problems."""
-    try:
-        data, lines = load_yaml_text(text, name)
-    except yaml.YAMLError as exc:
-        raise RulesetError([yaml_problem(exc, name)]) from None
+    data, lines = parse_yaml(text, name, RulesetError)
     if not isinstance(data, dict):
         raise RulesetError([Problem(_("规则集文件应为映射（id、title、applies_to 等）"), lines.find(()))])
     _only_catalog_refs(data, lines, catalog)

@@ -27,7 +27,8 @@ from jixiao.scoring.results import INDICATOR_STATUS_WORDS, RECORD_STATUS_WORDS
 from jixiao.rulesets.loader import DEFAULTS
 from jixiao.service import jobs
 from jixiao.service.catalog import Catalog
-from jixiao.service.inputs import case_from_text, cases_from_uploads, ruleset_sources, safe_name
+from jixiao.records.cases import load_case_data
+from jixiao.service.inputs import cases_from_uploads, ruleset_sources, safe_name
 from jixiao.service.limits import Limits
 from jixiao.service.problems import ServiceError, item
 from jixiao.service.requests import Options, choose
@@ -143,7 +144,7 @@ def router(catalog: Catalog, limits: Limits) -> APIRouter:
         data = await form(request)
         chosen = chosen_of(data)
         try:
-            case = case_from_text(str(data.get("case_yaml") or ""), "case.yaml")
+            case = load_case_data(str(data.get("case_yaml") or ""), "case.yaml")
             choice = choice_of(chosen)
             if data.get("what") == "docx":
                 from jixiao.outputs.word import write_docx

@@ -18,7 +18,8 @@ from jixiao.core.i18n import _
 from jixiao.engines.durable import durable_available
 from jixiao.records.model import Case
 from jixiao.service.catalog import Catalog
-from jixiao.service.inputs import case_from_json, case_from_text, cases_from_uploads, compile_text, parse_json, safe_name
+from jixiao.records.cases import load_case_data
+from jixiao.service.inputs import cases_from_uploads, compile_text, parse_json, safe_name
 from jixiao.service.jobs import Choice
 from jixiao.service.limits import Limits
 
@@ -60,7 +61,7 @@ async def read_upload(request: Request, limits: Limits) -> Upload:
         limits.check_cases(len(documents))
         return Upload(_each(documents), [])
     if kind in YAML_TYPES:
-        return Upload([case_from_text(_utf8(body), "<request>")], [])
+        return Upload([load_case_data(_utf8(body), "<request>")], [])
     raise CaseError([Problem(_("请以 JSON（application/json）、YAML（application/yaml）或上传文件（multipart/form-data）提交案例"),
                              field="content-type")])
 
@@ -69,7 +70,7 @@ def _each(documents: list) -> list[Case]:
     cases, problems = [], []
     for i, document in enumerate(documents):
         try:
-            cases.append(case_from_json(document, f"<request>[{i}]" if len(documents) > 1 else "<request>"))
+            cases.append(load_case_data(document, f"<request>[{i}]" if len(documents) > 1 else "<request>"))
         except CaseError as exc:
             problems.extend(exc.problems)
     if problems:
