@@ -3,12 +3,11 @@ case file, and the ruleset file. Generated from the pydantic models; shipped in 
 (result, case) and `rulesets/` (ruleset), and a test fails when a shipped file is stale."""
 from __future__ import annotations
 
-import json
 from importlib import resources
 from typing import Any
 
 from jixiao.records.model import Case
-from jixiao.rulesets.schema import ruleset_schema, without_decimal_patterns
+from jixiao.rulesets.schema import ruleset_schema, stable_text, without_decimal_patterns
 from jixiao.scoring.results import CaseResult
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -34,8 +33,7 @@ def contract_schema(kind: str, overrides: bool = False) -> dict[str, Any]:
 
 
 def contract_text(kind: str, overrides: bool = False) -> str:
-    """Stable text (sorted keys, fixed indent) so the shipped files diff cleanly."""
-    return json.dumps(contract_schema(kind, overrides), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return stable_text(contract_schema(kind, overrides))
 
 
 def shipped_contract(kind: str) -> str:

@@ -55,6 +55,10 @@ def _drop_required(node: Any) -> Any:
     return node
 
 
+def stable_text(schema: dict[str, Any]) -> str:
+    """A schema as stable text (sorted keys, fixed indent), so a shipped file diffs cleanly."""
+    return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
 def schema_text(overrides: bool = False) -> str:
-    """Stable text (sorted keys, fixed indent) so the shipped file diffs cleanly."""
-    return json.dumps(ruleset_schema(overrides), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return stable_text(ruleset_schema(overrides))
