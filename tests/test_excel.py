@@ -214,7 +214,7 @@ def test_template_fill_import_score_to_xlsx(tmp_path):
     result = runner.invoke(main, ["score", str(case_file), "--format", "xlsx", "-o", str(results), "--engine", "native"])
     assert result.exit_code == 0, result.output
     wb = load_workbook(results)
-    assert wb.sheetnames == ["总分与等级", "指标得分", "问题与建议", "核对"]
+    assert wb.sheetnames == ["总分与等级", "指标得分", "问题与建议", "核对", "数据项"]  # department-overall declares inputs
     totals = wb["总分与等级"]
     header = [c.value for c in totals[1]]
     rows = {r[header.index("编号")]: r for r in totals.iter_rows(min_row=2, values_only=True)}
