@@ -260,7 +260,8 @@ def test_the_form_carries_inputs_there_and_back(files, tmp_path):
     kinds = {v.type for v in ws.data_validations.dataValidation if f"D{rows['disclosed']}" in str(v.sqref)}
     assert kinds == {"list"}
     back = import_workbooks([book])
-    assert back.department.inputs == {"assets_total": D("200"), "assets_in_use": D("180.50"), "disclosed": "否", "level": "县级"}
+    assert back.department.inputs == {"assets_total": D("200"), "assets_in_use": "180.50", "disclosed": "否", "level": "县级"}
+    assert back.department.inputs == case.department.inputs  # as the case wrote them: typed when scored
     assert back.projects[0].inputs == {"key": "是"}
     assert evaluate_case(back, rs, None, "native").department.score == D("90.25")
 

@@ -76,28 +76,19 @@ Declarations = dict[str, dict[str, InputSpec]]
 
 def raw_input(value: Any) -> Any:
     """What a case may write for an input, before its declaration is known: numbers become Decimal
-    from their text (never float), dates their ISO text, words stay words, yes/no stays yes/no."""
+    from their text (never float), dates their ISO text, yes/no stays yes/no, and words stay words
+    exactly (a text input "007" keeps its zeros; an amount typed as "180.50" is read when typed)."""
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, float):
         value = repr(value)
     if isinstance(value, (int, Decimal)):
         return bounded(Decimal(value) if isinstance(value, int) else value)
-    if isinstance(value, str) and _looks_numeric(value):
-        return number_from_text(value)
     if isinstance(value, datetime.date):
         return value.isoformat()[:10]
     if isinstance(value, str):
         return value.strip()
     raise ValueError(_("数据项的值应为数值、文字、日期或是/否"))
-
-
-def _looks_numeric(text: str) -> bool:
-    try:
-        number_from_text(text)
-    except ValueError:
-        return False
-    return True
 
 
 def typed_value(spec: InputSpec, value: Any) -> Any:
