@@ -270,8 +270,15 @@ class _Writer:
             for code in reason_codes(compiled, record):
                 score, leaf = scores[code.indicator], leaves[code.indicator]
                 if score.items:
-                    rows = [_item_loss(item, source, compiled.ruleset.rounding.places) for item in score.items]
+                    places = compiled.ruleset.rounding.places
+                    rows = [_item_loss(item, source, places) for item in score.items]
                     detail = "；".join(r for r in rows if r) or _trimmed(score.detail)
+                    # each row's share is rounded on its own: say where the rows' losses fall short of the node's
+                    gap = code.points_lost - sum((round_half_up(i.weight, places) - i.score for i in score.items
+                                                  if i.score is not None and i.weight is not None
+                                                  and round_half_up(i.weight, places) > i.score), Decimal(0))
+                    if any(rows) and gap > 0:
+                        detail += f"；各项分值按表内分值折算后分别四舍五入，合计另差{number(gap)}分"
                 else:
                     detail = f"{_trimmed(code.value)}，{_standard(leaf)}"
                 items.append(f"{code.name}扣{number(code.points_lost)}分：{detail}。")

@@ -287,6 +287,10 @@ def _combine_items(leaf: CompiledIndicator, outcome: Outcome, places: int) -> Ou
         why = "；".join(f"{i['name']}：{i['detail']}" for i in missing)  # which rows, and why each
         return Outcome(None, None, outcome.detail + f"；{len(missing)}项无法计分（{why}），已得{number(partial)}分", items=items,
                        partial=round_half_up(partial, places))
+    if all(i["score"] == round_half_up(i["weight"], places) for i in scored):
+        # every row earns its whole share: the node's full weight, not the sum of rounded shares
+        # (19 rows of 50 ÷ 19 = 2.63 add up to 49.97, and no row lost anything)
+        return Outcome(round_half_up(weight, places), None, outcome.detail, items=items)
     return Outcome(round_half_up(partial, places), None, outcome.detail, items=items)
 
 
