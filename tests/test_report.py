@@ -95,11 +95,15 @@ def test_report_command_writes_markdown_and_json():
 
 
 def test_forms_annex_fills_the_official_funds_row(seed_case, engine_name):
-    """The 自评表 annex, the same in Markdown and Word: 雪亮工程 年初 67.00, 全年 (not stated),
-    执行 56.18, 分值 10, 执行率 83.85%, 得分 8.39; the classified project shows only its reason."""
+    """The 自评表 annex, the same in Markdown and Word: 雪亮工程 年初 67.00, 全年 67.00 (the seed's
+    "年初预算资金67万元，年中执行调增（减）0万元": 67 + 0, the budget the 83.85% is computed on and
+    二、预算执行情况 shows — not 未填报 beside a rate computed from it), 执行 56.18, 分值 10,
+    执行率 83.85%, 得分 8.39; the classified project shows only its reason."""
     report = draft(seed_case, engine_name, public=True)
     funds = section(report, "项目支出绩效自评表（雪亮工程建设专项项目）").blocks[0]
-    assert funds.rows == [["年度资金总额", "67.00", "未填报", "56.18", "10.00", "83.85%", "8.39"]]
+    assert funds.rows == [["年度资金总额", "67.00", "67.00", "56.18", "10.00", "83.85%", "8.39"]]
+    sifa = section(report, "项目支出绩效自评表（司法救助专项项目）").blocks[0]
+    assert sifa.rows == [["年度资金总额", "未填报", "未填报", "43.36", "10.00", "无法计算", "—"]]
     (reason,) = section(report, "项目支出绩效自评表（反邪项目）").blocks
     assert reason.text.startswith("项目为涉密项目，不作公开评价")
     assert "项目支出绩效自评表（雪亮工程建设专项项目）" in render_markdown(report)

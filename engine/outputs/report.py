@@ -221,9 +221,18 @@ class _Writer:
         return f"{spent}部门{label}无法计算：{reason}。" + (_sentence(formula) if formula else "")
 
     # 三、项目绩效 ---------------------------------------------------------------------------------
+    def _projects_intro(self) -> str:
+        end = self._excerpt_end()
+        if self.case.projects:
+            whose = "本部门" if end is None else "报告所载部分"  # an excerpt may list more further on
+            return f"{whose}列出{len(self.case.projects)}个项目，逐项评价如下。"
+        if end is not None:  # an excerpt that stops before any project: their number is not stated
+            return f"报告仅存摘录{f'，止于{end}' if end else ''}，所载部分未列出项目，项目支出情况未载明。"
+        return "报告未列出项目。"
+
     def projects(self) -> list[Section]:
         out = [Section(heading="三、项目支出绩效情况", level=1, blocks=[
-            Paragraph(text=f"本部门列出{len(self.case.projects)}个项目，逐项评价如下。")])]
+            Paragraph(text=self._projects_intro())])]
         for i, project in enumerate(self.case.projects, 1):
             record = self.records.get(project.id)
             if record is None:
@@ -261,8 +270,15 @@ class _Writer:
             for code in reason_codes(compiled, record):
                 score, leaf = scores[code.indicator], leaves[code.indicator]
                 if score.items:
-                    rows = [_item_loss(item, source, compiled.ruleset.rounding.places) for item in score.items]
+                    places = compiled.ruleset.rounding.places
+                    rows = [_item_loss(item, source, places) for item in score.items]
                     detail = "；".join(r for r in rows if r) or _trimmed(score.detail)
+                    # each row's share is rounded on its own: say where the rows' losses fall short of the node's
+                    gap = code.points_lost - sum((round_half_up(i.weight, places) - i.score for i in score.items
+                                                  if i.score is not None and i.weight is not None
+                                                  and round_half_up(i.weight, places) > i.score), Decimal(0))
+                    if any(rows) and gap > 0:
+                        detail += f"；各项分值按表内分值折算后分别四舍五入，合计另差{number(gap)}分"
                 else:
                     detail = f"{_trimmed(code.value)}，{_standard(leaf)}"
                 items.append(f"{code.name}扣{number(code.points_lost)}分：{detail}。")
@@ -272,16 +288,41 @@ class _Writer:
         return items
 
     # 四、五、问题与措施 -----------------------------------------------------------------------------
+    def _excerpt_end(self) -> str | None:
+        """Where an excerpt ends ("" when it does not say), None when the whole report was read."""
+        coverage = self.case.case.coverage
+        if coverage.complete is True:
+            return None
+        return coverage.ends_at if coverage.ends_at is not None else ("" if coverage.complete is False else None)
+
+    def _unchecked(self) -> list[str]:
+        """The records nothing could be said about: not assessable, or assessable only in part."""
+        records = [self.result.department, *self.result.projects]
+        return [r.name for r in records if r is not None and r.status == "not_assessable" and self.shown(r)]
+
     def problems(self, findings: list[RolledFinding]) -> Section:
         if not findings:
-            return Section(heading="四、存在的问题及原因分析", level=1,
-                           blocks=[Paragraph(text="按所用规则核对，预算执行、目标设置和数据填报未发现需要说明的问题。")])
+            # "no problems" is a conclusion about something absent: it needs the data to have been there
+            end, unchecked = self._excerpt_end(), self._unchecked()
+            if end is not None:
+                where = f"，止于{end}" if end else ""
+                text = (f"报告仅存摘录{where}，其后内容未载明；按所用规则核对所载部分，未发现需要说明的问题，"
+                        "但所载数据不足以得出不存在问题的结论。")
+            elif unchecked:
+                text = (f"按所用规则核对，未发现需要说明的问题；但{'、'.join(unchecked)}信息不足，无法评价，"
+                        "不能据此认定不存在问题。")
+            else:
+                text = "按所用规则核对，预算执行、目标设置和数据填报未发现需要说明的问题。"
+            return Section(heading="四、存在的问题及原因分析", level=1, blocks=[Paragraph(text=text)])
         return Section(heading="四、存在的问题及原因分析", level=1, blocks=[BulletList(items=[f.problem for f in findings])])
 
     def improvements(self, findings: list[RolledFinding]) -> Section:
         if not findings:
-            return Section(heading="五、下一步改进措施", level=1,
-                           blocks=[Paragraph(text="继续按用款计划执行预算，年终对照绩效目标逐项填报完成值。")])
+            if self._excerpt_end() is not None or self._unchecked():
+                text = "取得报告全文（含预算数、执行数和绩效指标表）后逐项核对，再提出改进措施。"
+            else:
+                text = "继续按用款计划执行预算，年终对照绩效目标逐项填报完成值。"
+            return Section(heading="五、下一步改进措施", level=1, blocks=[Paragraph(text=text)])
         return Section(heading="五、下一步改进措施", level=1, blocks=[BulletList(items=[f.improvement for f in findings])])
 
     # 六、得分 ------------------------------------------------------------------------------------

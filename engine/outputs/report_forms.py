@@ -24,6 +24,8 @@ def _funds_row(record: Project | Department, result: RecordResult, masked: str |
     execution = next((i for i in result.indicators if i.id in ("budget_execution", "execution")), None)
     if isinstance(record, Project):
         initial, final, actual = record.budget.initial, record.budget.final, record.actual
+        if final is None:  # the 全年预算数 the rate was computed on (年初 + 调整), as 二、预算执行情况 shows it
+            final = result.metrics.get("final_budget")
     else:
         initial, final, actual = record.budget.initial, record.budget.final, record.spending.total
     rate = result.metrics.get("execution_rate")

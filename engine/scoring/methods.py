@@ -18,6 +18,7 @@ from jixiao.rulesets.compiler import CompiledIndicator, CompiledRuleset
 from jixiao.core.decimals import CONTEXT, divide, number, percent, round_half_up, shown_as
 from jixiao.core.errors import EvaluationError
 from jixiao.core.i18n import _
+from jixiao.expressions import nodes as n
 from jixiao.rulesets.model import BandsMethod, ConditionMethod, LadderMethod, OwnIndicatorsMethod, RateMethod, Tier
 
 ZERO = Decimal(0)
@@ -111,7 +112,7 @@ def band_text(band, _show) -> str:
 # ---- the record's own indicators ---------------------------------------------------------
 
 def score_own_indicators(leaf: CompiledIndicator, method: OwnIndicatorsMethod, indicators: list[dict] | None,
-                         tiers: list[Tier], places: int) -> Outcome:
+                         tiers: list[Tier], places: int, excerpt: bool = False) -> Outcome:
     """Score 产出/效益/满意度 rows by direction (正向/反向/等于) or qualitative tier.
 
     The node's weight is shared as the form's own 分值 say (scaled to the node's weight when they
@@ -120,13 +121,18 @@ def score_own_indicators(leaf: CompiledIndicator, method: OwnIndicatorsMethod, i
     rows = [i for i in indicators or () if i.get("level1") in method.level1]
     weight = leaf.node.weight
     if not rows:  # not stated (None) is 未填报; a table stated without such rows says so
-        told = _("报告未设{level1}指标") if indicators is not None else _("未填报{level1}指标")
+        if indicators is None:
+            told = _("未填报{level1}指标")
+        elif excerpt:  # the table is stated only as far as the excerpt goes: its other rows are unknown
+            told = _("报告所载部分未见{level1}指标（报告仅存摘录，其后内容未载明）")
+        else:
+            told = _("报告未设{level1}指标")
         return Outcome(None, None, told.format(level1="/".join(method.level1)), items=[])
     form_weights = [r.get("weight") for r in rows]
     if all(w is not None for w in form_weights) and sum(form_weights) > 0:
         total = sum(form_weights)
         shares = [CONTEXT.divide(CONTEXT.multiply(w, weight), total) for w in form_weights]
-        basis = f"按表内分值分配（合计{number(total)}分，折算为{number(weight)}分）" if total != weight else "按表内分值"
+        basis = f"按表内分值分配（合计{number(total)}分，折算为{number(weight)}分）" if total != weight else "按表内分值计分"
     else:
         shares = [CONTEXT.divide(weight, Decimal(len(rows)))] * len(rows)
         basis = f"表内未给分值，{len(rows)}项平均分配"
@@ -210,14 +216,47 @@ def score_leaf(compiled: CompiledRuleset, leaf: CompiledIndicator, ns: dict, fir
     method, places = leaf.node.method, compiled.ruleset.rounding.places
     kind = type(method)  # the ruleset schema's method models have no subclasses
     if kind is OwnIndicatorsMethod:
-        outcome = score_own_indicators(leaf, method, ns.get("indicators"), compiled.ruleset.tiers, places)
+        coverage = (ns.get("case") or {}).get("coverage") or {}
+        excerpt = coverage.get("complete") is not True and coverage.get("ends_at") is not None
+        outcome = score_own_indicators(leaf, method, ns.get("indicators"), compiled.ruleset.tiers, places, excerpt)
         outcome = _combine_items(leaf, outcome, places)
     elif kind is ConditionMethod:
         outcome = score_condition(leaf, fired, places)
     else:
         value = _require_number(leaf, leaf.value.run(ns))
         outcome = _VALUE_SCORERS[kind](leaf, method, value, places)
+        if value is None:
+            divisor = _zero_divisor(compiled, leaf.value.node, ns, set())
+            if divisor is not None:  # stated figures, divided by a stated 0: not "未填报"
+                outcome.detail = _("{label}无法计算（{divisor}为0）").format(label=leaf.value_label, divisor=divisor)
     return _apply_missing(leaf, outcome, places)
+
+
+def _resolve(ns: dict, path: tuple[str, ...]) -> Any:
+    value: Any = ns
+    for part in path:
+        value = value.get(part) if isinstance(value, dict) else getattr(value, part, None)
+        if value is None:
+            return None
+    return value
+
+
+def _zero_divisor(compiled: CompiledRuleset, node, ns: dict, seen: set[str]) -> str | None:
+    """The label of a divisor that is a stated 0 in `node` (following metrics it names), or None:
+    an unknown value whose inputs are all stated is 0 ÷ 0 or x ÷ 0, and says so."""
+    metrics = {m.name: m for m in compiled.metrics}
+    for sub in n.walk(node):
+        if isinstance(sub, n.Binary) and sub.op == "/" and isinstance(sub.right, n.Name):
+            divisor = _resolve(ns, sub.right.path)
+            if isinstance(divisor, Decimal) and divisor == 0:
+                metric = metrics.get(sub.right.dotted)
+                return metric.label if metric is not None else sub.right.dotted
+        if isinstance(sub, n.Name) and sub.dotted in metrics and sub.dotted not in seen:
+            seen.add(sub.dotted)
+            found = _zero_divisor(compiled, metrics[sub.dotted].expr.node, ns, seen)
+            if found is not None:
+                return found
+    return None
 
 
 _VALUE_SCORERS = {RateMethod: score_rate, LadderMethod: score_ladder, BandsMethod: score_bands}
@@ -245,8 +284,13 @@ def _combine_items(leaf: CompiledIndicator, outcome: Outcome, places: int) -> Ou
     if missing and leaf.missing == "zero":
         return Outcome(round_half_up(partial, places), None, outcome.detail + f"；{len(missing)}项数据缺失按0分计", items=items)
     if missing:
-        return Outcome(None, None, outcome.detail + f"；{len(missing)}项数据缺失，无法评价（已得{number(partial)}分）", items=items,
+        why = "；".join(f"{i['name']}：{i['detail']}" for i in missing)  # which rows, and why each
+        return Outcome(None, None, outcome.detail + f"；{len(missing)}项无法计分（{why}），已得{number(partial)}分", items=items,
                        partial=round_half_up(partial, places))
+    if all(i["score"] == round_half_up(i["weight"], places) for i in scored):
+        # every row earns its whole share: the node's full weight, not the sum of rounded shares
+        # (19 rows of 50 ÷ 19 = 2.63 add up to 49.97, and no row lost anything)
+        return Outcome(round_half_up(weight, places), None, outcome.detail, items=items)
     return Outcome(round_half_up(partial, places), None, outcome.detail, items=items)
 
 
