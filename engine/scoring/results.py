@@ -89,7 +89,7 @@ class FindingText(Model):
 class RecordResult(Model):
     id: str
     name: str
-    kind: Literal["department", "project", "target", "monitoring"]
+    kind: Literal["department", "project", "target", "monitoring", "assessment"]
     ruleset: str
     engine: str
     score: Decimal | None
