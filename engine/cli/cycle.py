@@ -100,7 +100,7 @@ def _scored_files(paths: tuple[str, ...], ruleset: str | None, engine: str, kind
         try:
             file = load_cycle_file(path)
             if file_kind(file) != kind:
-                what = _("目标申报") if kind == "target" else _("运行监控")
+                what = {"target": _("目标申报"), "monitoring": _("运行监控"), "assessment": _("PEFA 评估")}[kind]
                 raise CaseError([Problem(_("不是{what}文件").format(what=what), Location(path))])
             scored.append((file, score_file(file, ruleset, engine)))
         except JixiaoError as exc:
@@ -131,6 +131,20 @@ def _emit_results(scored, fmt: str, output: str | None, conclusion: str) -> None
                         ensure_ascii=False, indent=2) + "\n", output)
     else:
         emit(_table(scored, conclusion), output)
+
+
+@cycle.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--ruleset", metavar="ID|PATH", help="指标合成规则集：pefa-m1（最弱环节法，默认）或 pefa-m2（平均法）")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入此文件")
+@ENGINE
+def assess(files: tuple[str, ...], ruleset: str | None, fmt: str, output: str | None, engine: str) -> None:
+    """PEFA 式评估：把各指标的维度等级（A/B/C/D、D*、NA）按 M1 或 M2 合成为指标等级。"""
+    scored, status = _scored_files(files, ruleset, engine, "assessment")
+    if scored:
+        _emit_results(scored, fmt, output, _("指标等级"))
+    sys.exit(status)
 
 
 @cycle.command()

@@ -6,16 +6,18 @@ from decimal import Decimal
 
 from jixiao.core.errors import EvaluationError
 from jixiao.core.i18n import _
-from jixiao.records.cycle import MonitoringFile, TargetFile
+from jixiao.records.cycle import AssessmentFile, MonitoringFile, TargetFile
 from jixiao.rulesets.compiler import CompiledRuleset
 from jixiao.rulesets.loader import load_ruleset
 from jixiao.scoring.evaluate import evaluate_record
 from jixiao.scoring.results import RecordResult
 
-DEFAULT_RULESETS = {"target": "target-review", "monitoring": "monitoring"}
+DEFAULT_RULESETS = {"target": "target-review", "monitoring": "monitoring", "assessment": "pefa-m1"}
 
 
-def file_kind(file: TargetFile | MonitoringFile) -> str:
+def file_kind(file: TargetFile | MonitoringFile | AssessmentFile) -> str:
+    if isinstance(file, AssessmentFile):
+        return "assessment"
     return "target" if isinstance(file, TargetFile) else "monitoring"
 
 
@@ -26,7 +28,8 @@ def score_file(file: TargetFile | MonitoringFile, ruleset: str | None = None, en
     if compiled.kind != kind:
         raise EvaluationError(_("规则集 {id} 适用于 {applies} 记录，不适用于 {kind} 文件").format(
             id=compiled.id, applies=compiled.kind, kind=kind))
-    records = file.targets if isinstance(file, TargetFile) else file.monitoring
+    records = {"target": "targets", "monitoring": "monitoring", "assessment": "assessments"}[kind]
+    records = getattr(file, records)
     return [evaluate_record(compiled, record, file, engine) for record in records]
 
 

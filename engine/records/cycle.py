@@ -120,8 +120,46 @@ def _pick(records: list, ident: str | None):
     raise KeyError(ident)
 
 
-CYCLE_RECORDS: dict[str, type[Model]] = {"target": TargetDeclaration, "monitoring": MonitoringRecord}
-CYCLE_FILES: dict[str, type[Model]] = {"targets": TargetFile, "monitoring": MonitoringFile}
+# ---- PEFA-style assessment: an indicator graded by its dimensions -----------------------------
+
+DimensionGrade = Literal["A", "B", "C", "D", "D*", "NA"]
+
+
+class AssessmentDimension(Model):
+    """One dimension of a PEFA-style indicator, graded A–D by the assessor (PEFA 2016 Framework).
+
+    D* is "information insufficient to score"; NA is "not applicable" (left out of the combination).
+    """
+
+    id: str
+    name: str | None = None
+    grade: DimensionGrade | None = Field(None, description="A / B / C / D, D*（信息不足）, NA（不适用）")
+    evidence: str | None = Field(None, description="the evidence the grade rests on")
+
+
+class AssessmentIndicator(Model):
+    """A PEFA-style performance indicator: its dimensions' grades, combined by a ruleset (M1 or M2)."""
+
+    KIND: ClassVar[str] = "assessment"
+    id: str
+    name: str
+    dimensions: list[AssessmentDimension] = []
+
+
+class AssessmentFile(Model):
+    """A PEFA-style assessment: the assessed government and its indicators."""
+
+    case: CaseMeta
+    assessments: list[AssessmentIndicator]
+
+    def record(self, ident: str | None) -> AssessmentIndicator:
+        return _pick(self.assessments, ident)
+
+
+CYCLE_RECORDS: dict[str, type[Model]] = {"target": TargetDeclaration, "monitoring": MonitoringRecord,
+                                         "assessment": AssessmentIndicator}
+CYCLE_FILES: dict[str, type[Model]] = {"targets": TargetFile, "monitoring": MonitoringFile,
+                                       "assessments": AssessmentFile}
 
 
 # ---- 复核 -------------------------------------------------------------------------------------
@@ -191,7 +229,8 @@ class ApplicationRule(Model):
 
 # ---- loading ---------------------------------------------------------------------------------
 
-_RECORD_WORDS = {"targets": N_("目标"), "monitoring": N_("监控项目"), "adjustments": N_("调整")}  # a problem's record
+_RECORD_WORDS = {"targets": N_("目标"), "monitoring": N_("监控项目"), "assessments": N_("评估指标"),
+                 "adjustments": N_("调整")}  # a problem's record
 
 
 def _record_of(data: dict):
@@ -215,8 +254,8 @@ def _validated(model: type[Model], data: Any, lines) -> Any:
         raise CaseError(problems_from(exc, lines, _record_of(data), model)) from None
 
 
-def load_cycle_file(path: str | Path) -> TargetFile | MonitoringFile:
-    """A target or monitoring file, told apart by its list (`targets:` or `monitoring:`)."""
+def load_cycle_file(path: str | Path) -> TargetFile | MonitoringFile | AssessmentFile:
+    """A target, monitoring or assessment file, told apart by its list (`targets:`, `monitoring:`, `assessments:`)."""
     data, lines = read_yaml(path, CaseError)
     for key, model in CYCLE_FILES.items():
         if isinstance(data, dict) and key in data:

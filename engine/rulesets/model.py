@@ -266,7 +266,7 @@ class Ruleset(Model):
     id: str
     extends: str | None = Field(None, description="parent ruleset (id or path) whose parts this one overrides")
     title: str
-    applies_to: Literal["project", "department", "any", "target", "monitoring"]
+    applies_to: Literal["project", "department", "any", "target", "monitoring", "assessment"]
     kind: Literal["scoring", "review"] = Field(
         "scoring", description="scoring: gives scores and grades (--ruleset); review: only flags, beside a "
                                "scoring ruleset, never instead of it (--review)")

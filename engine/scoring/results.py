@@ -99,7 +99,7 @@ class StatedInput(Model):
 class RecordResult(Model):
     id: str
     name: str
-    kind: Literal["department", "project", "target", "monitoring"]
+    kind: Literal["department", "project", "target", "monitoring", "assessment"]
     ruleset: str
     engine: str
     score: Decimal | None
