@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
+import signal
 from collections import Counter, deque
-from concurrent.futures import ProcessPoolExecutor, TimeoutError as FuturesTimeout
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from itertools import islice
 from multiprocessing import get_context
+from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, TextIO
 
@@ -248,6 +249,22 @@ def _score_chunk(units: list[Unit]) -> list[Output]:
     return [output for unit in units for output in _WORKER.score(unit)]
 
 
+def _worker_main(conn, scorer: Scorer) -> None:
+    """A worker: set up once, then score each chunk that arrives on its own pipe and send back
+    its outputs, until the pipe closes or says stop (None). Ctrl-C is the parent's to handle."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _init_worker(scorer)
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        index, units = message
+        conn.send((index, _score_chunk(units)))
+
+
 LOST = _("未能评分：评分进程意外终止（已重试一次）；用 --resume 重新运行可补评")
 
 
@@ -274,85 +291,122 @@ def score_units(units: Iterable[Unit], scorer: Scorer, workers: int = 1, chunk_s
             yield len(chunk), [output for unit in chunk for output in scorer.score(unit)]
         return
     limit = in_flight or workers * 4
-    pools = _Pools(workers, scorer.fresh())
+    pool = _Pool(workers, scorer.fresh())
     try:
-        window: deque = deque()  # [units done, chunk, future, attempts], in input order
-        while chunk := list(islice(units, chunk_size)):
-            window.append([len(chunk), chunk, pools.submit(chunk), 0])
-            if len(window) >= limit:
-                yield _collect(window, pools)
-        while window:
-            yield _collect(window, pools)
+        read, written, exhausted = 0, 0, False
+        while True:
+            while (outputs := pool.finished.pop(written, None)) is not None:
+                yield outputs
+                written += 1
+            while not exhausted and read - written < limit:  # after writing: the window has room again
+                chunk = list(islice(units, chunk_size))
+                if not chunk:
+                    exhausted = True
+                    break
+                pool.add(read, chunk)
+                read += 1
+            if exhausted and written == read:
+                return
+            pool.step()
     finally:
-        pools.close()
+        pool.close()
 
 
-class _Pools:
-    """The worker pool, replaced when a worker dies (SIGKILL, SIGTERM, a crash)."""
+class _Task:
+    __slots__ = ("chunk", "attempts")
+
+    def __init__(self, chunk: list[Unit]):
+        self.chunk, self.attempts = chunk, 0
+
+
+class _Pool:
+    """N worker processes, each with its own pipe (no queue or lock shared between workers).
+
+    ProcessPoolExecutor, used before, shares one call queue among its workers; a worker waiting
+    for work holds that queue's read lock, so a worker SIGKILLed there leaves the lock taken and
+    the pool (and the batch) waiting forever — the hang of issue 12. Here a dead worker can hold
+    nothing another process needs: its pipe reports EOF and its process sentinel fires; the chunk
+    it held is given to a fresh worker once (`attempts`), and a second death marks it lost."""
 
     def __init__(self, workers: int, scorer: Scorer):
-        self.workers, self.scorer = workers, scorer
-        self.pool = self._new()
+        self.context = get_context("spawn")
+        self.scorer = scorer
+        self.waiting: deque[int] = deque()  # chunk indexes not yet given to a worker, in order
+        self.tasks: dict[int, _Task] = {}
+        self.finished: dict[int, tuple[int, list[Output]]] = {}
+        self.workers = [self._start() for _ in range(workers)]
 
-    def _new(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"), initializer=_init_worker,
-                                   initargs=(self.scorer,))
+    def _start(self) -> list:
+        """[process, pipe, chunk index it holds or None]."""
+        parent, child = self.context.Pipe()
+        process = self.context.Process(target=_worker_main, args=(child, self.scorer), daemon=True)
+        process.start()
+        child.close()
+        return [process, parent, None]
 
-    def submit(self, chunk: list[Unit]):
-        return self.pool.submit(_score_chunk, chunk)
+    def add(self, index: int, chunk: list[Unit]) -> None:
+        self.tasks[index] = _Task(chunk)
+        self.waiting.append(index)
 
-    def lost_worker(self) -> bool:
-        """A worker process has died. The executor notices this itself, except when the worker died
-        holding the call queue's lock: then the pool waits forever (seen under load on 3.11), so
-        we look at the processes ourselves. `_processes` is the executor's own table of them."""
-        return any(not process.is_alive() for process in list(getattr(self.pool, "_processes", {}).values()))
+    def _dispatch(self) -> None:
+        for worker in self.workers:
+            if not self.waiting:
+                return
+            if worker[2] is None:
+                index = self.waiting.popleft()
+                worker[2] = index
+                try:
+                    worker[1].send((index, self.tasks[index].chunk))
+                except OSError:  # died while idle: noticed by step()
+                    pass
 
-    def restart(self) -> None:
-        for process in list(getattr(self.pool, "_processes", {}).values()):
-            if process.is_alive():
-                process.kill()  # frees whatever a dead worker left locked; their chunks are resubmitted
-        queue = getattr(self.pool, "_call_queue", None)
-        if queue is not None:  # its feeder may be stuck on a pipe no worker reads: never wait for it
-            queue.cancel_join_thread()
-        self.pool.shutdown(wait=False, cancel_futures=True)
-        self.pool = self._new()
+    def step(self) -> None:
+        """Give out waiting chunks, then wait until a worker answers or dies, and handle it."""
+        self._dispatch()
+        busy = [w for w in self.workers if w[2] is not None]
+        ready = wait([w[1] for w in busy] + [w[0].sentinel for w in self.workers])
+        for slot, worker in enumerate(self.workers):
+            process, pipe, index = worker
+            if index is not None and pipe in ready:
+                try:
+                    answered, outputs = pipe.recv()
+                except (EOFError, OSError, pickle.UnpicklingError):
+                    self._died(slot)
+                    continue
+                task = self.tasks.pop(answered)
+                self.finished[answered] = (len(task.chunk), outputs)
+                worker[2] = None
+            elif process.sentinel in ready:
+                self._died(slot)
+
+    def _died(self, slot: int) -> None:
+        process, pipe, index = self.workers[slot]
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+        pipe.close()
+        if index is not None:
+            task = self.tasks[index]
+            task.attempts += 1
+            if task.attempts > 1:
+                del self.tasks[index]
+                self.finished[index] = (len(task.chunk), _lost(task.chunk))
+            else:
+                self.waiting.appendleft(index)  # first in line: the output waits for it
+        self.workers[slot] = self._start()
 
     def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _collect(window: deque, pools: _Pools) -> tuple[int, list[Output]]:
-    """The first chunk's outputs. When its worker died, the pool is restarted and every chunk in
-    flight submitted again (they died with it); the first chunk is retried once, and if it fails
-    again its units are reported lost (`_lost`) and the batch goes on."""
-    entry = window[0]
-    while True:
-        done, chunk, future, attempts = entry
-        try:
-            outputs = _result(future, pools)
-            break
-        except BrokenProcessPool:
-            pools.restart()
-            if attempts >= 1:
-                outputs = _lost(chunk)
-                for other in list(window)[1:]:
-                    other[2] = pools.submit(other[1])
-                break
-            for other in window:
-                other[2] = pools.submit(other[1])
-            entry[3] += 1
-    window.popleft()
-    return done, outputs
-
-
-def _result(future, pools: _Pools):
-    """The future's result, polling so that a worker that died unnoticed breaks the pool."""
-    while True:
-        try:
-            return future.result(timeout=1.0)
-        except FuturesTimeout:
-            if pools.lost_worker():
-                raise BrokenProcessPool("a worker process died") from None
+        for process, pipe, _ in self.workers:
+            try:
+                pipe.send(None)
+            except OSError:
+                pass
+        for process, pipe, _ in self.workers:
+            process.join(timeout=2)
+            if process.is_alive():
+                process.kill()
+                process.join(timeout=2)
+            pipe.close()
 
 
 @dataclass
