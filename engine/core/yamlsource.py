@@ -18,11 +18,20 @@ from jixiao.core.i18n import _
 
 
 class LineMap:
-    """Path of keys/indexes → Location of the value (or of its key, for mappings)."""
+    """Path of keys/indexes → Location of the value (or of its key, for mappings).
+
+    The loader records each value's place as one packed int (line << 32 | column), not a
+    `Location` object: a 10,000-project case has about a million values; `at`, `find` and
+    `items` hand out `Location`s as before."""
 
     def __init__(self, file: str):
         self.file = file
-        self._lines: dict[tuple, Location] = {}
+        self._lines: dict[tuple, Location | int] = {}
+
+    def _location(self, where: Location | int) -> Location:
+        if isinstance(where, int):
+            return Location(self.file, where >> 32, where & 0xFFFFFFFF)
+        return where
 
     def add(self, path: tuple, node: yaml.Node) -> None:
         self._lines[path] = Location(self.file, node.start_mark.line + 1, node.start_mark.column + 1)
@@ -32,26 +41,43 @@ class LineMap:
 
     def at(self, path: tuple) -> Location | None:
         """Where `path` itself was written; None when it was not (`find` answers with an ancestor)."""
-        return self._lines.get(tuple(path))
+        where = self._lines.get(tuple(path))
+        return None if where is None else self._location(where)
 
     def items(self):
-        return self._lines.items()
+        return ((path, self._location(where)) for path, where in self._lines.items())
 
     def find(self, path: tuple) -> Location:
         """The location of `path`, or of its nearest ancestor that has one."""
         path = tuple(path)
         while path:
             if path in self._lines:
-                return self._lines[path]
+                return self._location(self._lines[path])
             path = path[:-1]
-        return self._lines.get((), Location(self.file))
+        where = self._lines.get(())
+        return Location(self.file) if where is None else self._location(where)
 
 
 _LOADER_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: the same nodes and marks, ~5× faster
 
 
 class _DecimalLoader(_LOADER_BASE):  # type: ignore[misc, valid-type]
-    pass
+    def __init__(self, stream: Any):
+        super().__init__(stream)
+        self._resolved: dict[tuple, str] = {}  # per load: freed with the loader
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        """PyYAML's resolver, remembered per (kind, text, implicit): libyaml's composer asks it for
+        every scalar, and a large case repeats the same texts (keys, units, 是/否) many times. With
+        no path resolvers (safe loaders have none) the answer depends on nothing else."""
+        key = (kind, value, implicit)
+        try:
+            return self._resolved[key]
+        except KeyError:
+            tag = self._resolved[key] = super().resolve(kind, value, implicit)
+            return tag
+        except TypeError:  # an unhashable value (not a scalar's text): ask without remembering
+            return super().resolve(kind, value, implicit)
 
 
 class _PyDecimalLoader(yaml.SafeLoader):
@@ -139,7 +165,7 @@ class _Builder:
             raise _refuse(node, _("文件展开后过大（别名重复展开？）"))
         mark = node.start_mark
         # a value's location is where the value starts (for a block below a key, its first line)
-        self.locations[path] = Location(self.file, mark.line + 1, mark.column + 1)
+        self.locations[path] = (mark.line + 1) << 32 | (mark.column + 1)  # LineMap's packed form
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node)
         if len(path) > MAX_DEPTH:
