@@ -134,10 +134,11 @@ def test_the_layout_has_a_place_for_every_field_of_the_records():
     project |= {("narrative", k) for k in ("goals", "results", "problems", "improvements")} | {("indicators",)}
     # the 其中 rows under 年度资金总额 are the funding lines; the rate's step is computed, never filled
     project |= {("funding",), ("stated", "execution_rate_step")}
+    project |= {("inputs",)}  # the 数据项 block (INPUTS_ANCHOR): one row per declared input
     assert _leaves(Project) == project
     department = {f.path for f in L.DEPARTMENT_FIELDS} | {("id",), ("name",), ("sector",), ("vetoes",), ("indicators",),
                                                           ("declared_counts",), ("spending", "public_lines"),
-                                                          ("stated", "execution_rate_step")}
+                                                          ("stated", "execution_rate_step"), ("inputs",)}
     department |= {("previous_year", group, name) for group, model in (("budget", DepartmentBudget),
                                                                        ("income", Income), ("spending", Spending))
                    for name in model.model_fields} - {f.path for f in L.DEPARTMENT_FIELDS}
@@ -213,7 +214,7 @@ def test_template_fill_import_score_to_xlsx(tmp_path):
     result = runner.invoke(main, ["score", str(case_file), "--format", "xlsx", "-o", str(results), "--engine", "native"])
     assert result.exit_code == 0, result.output
     wb = load_workbook(results)
-    assert wb.sheetnames == ["总分与等级", "指标得分", "问题与建议", "核对"]
+    assert wb.sheetnames == ["总分与等级", "指标得分", "问题与建议", "核对", "数据项"]  # department-overall declares inputs
     totals = wb["总分与等级"]
     header = [c.value for c in totals[1]]
     rows = {r[header.index("编号")]: r for r in totals.iter_rows(min_row=2, values_only=True)}

@@ -101,6 +101,27 @@ def indicator(draw, levels=("产出", "效益", "满意度")) -> dict:
     return row
 
 
+YES_NO = st.sampled_from([True, False, "是", "否", None])
+# declared inputs (department-overall, local-rural-project): any subset, values at and around the
+# thresholds the findings test, and "not stated"
+DEPARTMENT_INPUTS = st.one_of(st.none(), st.fixed_dictionaries({}, optional={
+    "fixed_assets_total": maybe(money(0, 3000)), "fixed_assets_in_use": maybe(money(0, 3000)),
+    "key_spending": maybe(money(0, 1000)), "buildings_approved": maybe(money(0, 500)),
+    "buildings_actual": maybe(money(0, 600)), "budget_disclosed": YES_NO, "final_accounts_disclosed": YES_NO}))
+PROJECT_INPUTS = st.one_of(st.none(), st.fixed_dictionaries({}, optional={
+    "households_planned": maybe(st.integers(0, 400)), "households_linked": maybe(st.integers(0, 500))}))
+
+
+@st.composite
+def department_inputs(draw, project_total) -> dict | None:
+    inputs = draw(DEPARTMENT_INPUTS)
+    if inputs and inputs.get("fixed_assets_total") is not None and draw(st.booleans()):
+        inputs["fixed_assets_in_use"] = inputs["fixed_assets_total"] * draw(RATE)
+    if inputs is not None and project_total is not None and draw(st.booleans()):
+        inputs["key_spending"] = project_total * draw(RATE)
+    return inputs
+
+
 NARRATIVE = st.fixed_dictionaries({
     "results": st.one_of(st.none(), st.sampled_from([
         "全年完成高标准农田建设2万亩，验收合格率98%，项目区亩均增产56公斤，群众满意度达到95%以上。",
@@ -134,6 +155,7 @@ def project(draw, ident: str = "p1") -> dict:
                    "adjustment_reason": draw(st.one_of(st.none(), st.just("追加设备采购")))},
         "actual": actual, "carryover": carryover, "confidential": draw(st.sampled_from([False, False, False, True])),
         "indicators": draw(st.lists(indicator(), max_size=6)), "narrative": draw(NARRATIVE),
+        "inputs": draw(PROJECT_INPUTS),
     }
 
 
@@ -181,6 +203,7 @@ def department(draw) -> Case:
             "three_public": {"budget": draw(maybe(money(0, 50))), "actual": three_actual, "previous_year": previous},
             "vetoes": vetoes, "indicators": draw(st.lists(indicator(("产出", "效益", "满意度")), max_size=6)),
             "narrative": draw(NARRATIVE), "declared_counts": declared,
+            "inputs": draw(department_inputs(project_total)),
         },
         "projects": projects,
     }

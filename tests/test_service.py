@@ -305,6 +305,7 @@ def test_download_buttons_give_the_workbook_and_the_report(client):
     form = {"case_yaml": case_to_yaml(load_case(SEED)), "department": "department-overall",
             "project": "mof-project-selfeval", "engine": "native", "public": "0"}
     book = openpyxl.load_workbook(io.BytesIO(client.post("/download", data=form | {"what": "xlsx"}).content))
-    assert book.sheetnames == ["总分与等级", "指标得分", "问题与建议", "核对"]
+    # 数据项: department-overall declares inputs; the seed states none of them (each row says 未填报)
+    assert book.sheetnames == ["总分与等级", "指标得分", "问题与建议", "核对", "数据项"]
     report = Document(io.BytesIO(client.post("/download", data=form | {"what": "docx"}).content))
     assert "83.85%" in "\n".join(p.text for p in report.paragraphs)

@@ -27,6 +27,7 @@ from pydantic import ValidationError
 
 from jixiao.records.cases import CASE_SUFFIXES, case_from_data, input_paths
 from jixiao.core.errors import CaseError, JixiaoError, Location, Problem, record_label
+from jixiao.scoring.declared import InputsInUse
 from jixiao.scoring.evaluate import evaluate_record
 from jixiao.outputs.publication import withheld
 from jixiao.core.i18n import _
@@ -91,9 +92,11 @@ class Scorer:
     engine: str = "auto"
     public: bool = False
     compiled: tuple = field(default=(), repr=False)
+    inputs: InputsInUse | None = field(default=None, repr=False)  # what the compiled rulesets declare
 
     def setup(self) -> "Scorer":
         self.compiled = pick_rulesets(self.rulesets)
+        self.inputs = InputsInUse(list(self.compiled))
         get_engine(self.engine)
         return self
 
@@ -201,6 +204,9 @@ class Scorer:
     def _record(self, compiled, record, case, source: str) -> Output:
         case_id = case.case.id if case is not None else None
         try:
+            problems = self.inputs.problems(record, case) if self.inputs else []
+            if problems:
+                raise CaseError(problems)
             result = evaluate_record(compiled, record, case, self.engine)
         except JixiaoError as exc:
             return _failure(source, case_id, exc, record.id)

@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from jixiao.records.cases import load_case
-from jixiao.cli.common import abort
+from jixiao.cli.common import RULESETS, abort
 from jixiao.core.errors import JixiaoError
 from jixiao.core.i18n import _
 
@@ -18,9 +18,12 @@ from jixiao.core.i18n import _
 @click.option("--from", "from_case", type=click.Path(dir_okay=False), metavar="CASE.yaml",
               help="用案例文件填好表格（部门表：整个案例；项目表：其中各项目）")
 @click.option("--force", is_flag=True, help="覆盖已有的文件")
-def template_command(output: str, kind: str, from_case: str | None, force: bool) -> None:
-    """按官方表样写出自评表工作簿（.xlsx），空白或已填。"""
+@RULESETS
+def template_command(output: str, kind: str, from_case: str | None, force: bool, rulesets: tuple[str, ...]) -> None:
+    """按官方表样写出自评表工作簿（.xlsx），空白或已填；所用规则集声明的数据项各占一行。"""
     from jixiao.forms.template import write_template
+    from jixiao.records.inputs import merge_declarations
+    from jixiao.rulesets.loader import pick_rulesets
 
     if Path(output).suffix.lower() != ".xlsx":
         raise click.UsageError(_("自评表工作簿的文件名须以 .xlsx 结尾：{path}").format(path=output))
@@ -29,9 +32,10 @@ def template_command(output: str, kind: str, from_case: str | None, force: bool)
 
     try:
         case = load_case(from_case) if from_case else None
+        declared, _conflicts = merge_declarations([rs.inputs for rs in pick_rulesets(rulesets)])
     except JixiaoError as exc:
         abort(exc)
-    write_template(output, kind, case)
+    write_template(output, kind, case, declared)
 
 
 @click.command("import")

@@ -9,6 +9,7 @@ import click
 from tabulate import tabulate
 
 from jixiao.records.cases import input_paths
+from jixiao.records.inputs import TYPE_WORDS
 from jixiao.cli.common import ENGINE, abort, complete_ruleset, report_problem
 from jixiao.rulesets.compiler import compile_ruleset
 from jixiao.core.errors import JixiaoError, Problem, RulesetError
@@ -81,6 +82,9 @@ def show(ref: str) -> None:
     section(_("等级"), "grade", [_("等级"), _("下限"), _("出处")], lambda e: [e.ident, e.fields["min"], short(e.origins["min"])])
     section(_("定性档次"), "tier", [_("档次"), _("得分比例"), _("出处")],
             lambda e: [e.ident, e.fields["range"], short(e.origins["range"])])
+    section(_("数据项"), "input", [_("键"), _("名称"), _("类型"), _("单位"), _("必填"), _("栏目"), _("出处")],
+            lambda e: [e.ident, e.fields.get("label", ""), _(TYPE_WORDS[e.fields["type"]]), e.fields.get("unit", ""),
+                       _("是") if e.fields.get("required") == "true" else "", e.fields.get("section", ""), short(e.where)])
     section(_("一票否决"), "veto", [_("编号"), _("名称"), _("后果"), _("出处")],
             lambda e: [e.ident, e.fields.get("name", ""), e.fields.get("effect", ""), short(e.where)])
     section(_("免评"), "exemption", [_("编号"), _("名称"), _("评分"), _("公开"), _("条件"), _("出处")],

@@ -47,6 +47,12 @@ def _message(error: dict) -> str:
         return error["msg"]
 
 
+def did_you_mean(word: str, options: list[str]) -> str:
+    """"（是否应为 `x`？）" for the option `word` most resembles, "" when none is close."""
+    close = difflib.get_close_matches(word, options, n=1)
+    return _("（是否应为 `{name}`？）").format(name=close[0]) if close else ""
+
+
 def problems_from(exc: ValidationError, lines: LineMap,
                   record_of: Callable[[tuple], str | None] = lambda loc: None,
                   model: type[BaseModel] | None = None) -> list[Problem]:
@@ -56,9 +62,7 @@ def problems_from(exc: ValidationError, lines: LineMap,
         loc = _without_union_tags(error["loc"])
         message = _message(error)
         if error["type"] == "extra_forbidden" and model is not None and loc and isinstance(loc[-1], str):
-            close = difflib.get_close_matches(loc[-1], _fields_at(model, loc[:-1]), n=1)
-            if close:
-                message += _("（是否应为 `{name}`？）").format(name=close[0])
+            message += did_you_mean(loc[-1], _fields_at(model, loc[:-1]))
         if message.startswith("Value error, "):  # our own validators already quote the input
             message = message[len("Value error, "):]
         elif error["type"] not in _QUIET and "input" in error and not isinstance(error["input"], (dict, list)):

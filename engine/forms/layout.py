@@ -208,6 +208,19 @@ LINE_COLUMNS = [Column("名称", "name", "text"), Column("年初预算数", "ini
 PROBLEMS_ANCHOR = "存在的问题"
 IMPROVEMENTS_ANCHOR = "改进措施"
 
+# declared inputs (a ruleset's `inputs:`): one row each, found by its key, so rows may be moved or
+# added; 值 is read as the case writes it and typed against the declarations when scored
+INPUTS_ANCHOR = "数据项（规则集声明，补充）"
+INPUT_COLUMNS = [
+    Column("栏目", "section", "text"),
+    Column("名称", "label", "text"),
+    Column("键", "key", "text"),
+    Column("值", "value", "input"),
+    Column("单位", "unit", "text"),
+    Column("口径说明", "description", "text"),
+]
+INPUTS_DEFAULT_SECTION = "其他数据项"
+
 LIST_COLUMNS = [
     Column("项目编号", "id", "text"),
     Column("项目名称", "name", "text"),
@@ -225,7 +238,7 @@ LIST_COLUMNS = [
 
 # every label a form sheet's column A may hold at the start of a block
 ANCHORS = {FUNDS_ANCHOR, DEPARTMENT_FUNDS_ANCHOR, GOALS_ANCHOR, INDICATORS_ANCHOR, VETOES_ANCHOR, COUNTS_ANCHOR,
-           PROBLEMS_ANCHOR, IMPROVEMENTS_ANCHOR, PUBLIC_LINES_ANCHOR}
+           PROBLEMS_ANCHOR, IMPROVEMENTS_ANCHOR, PUBLIC_LINES_ANCHOR, INPUTS_ANCHOR}
 
 # ---- fixed choices (data validation lists) --------------------------------------------
 YES, NO, UNSTATED = "是", "否", "未说明"

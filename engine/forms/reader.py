@@ -137,7 +137,20 @@ _READERS: dict[str, Callable[[Any, str], Any]] = {
     "completion": lambda v, f: _choice(v, {c: c for c in L.COMPLETIONS}, _("完成情况")),
     "rate": _rate,
     "text_list": _text_list,
+    "input": lambda v, f: _input(v, f),
 }
+
+
+def _input(value: Any, number_format: str) -> Any:
+    """A declared input's cell as the case would write it: a number, a date (ISO text), or words;
+    its declaration types it when the case is scored."""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value
+    return _rate(value, number_format) if "%" in (number_format or "") else _decimal(value, number_format)
 
 
 def _integer(value: Any, number_format: str) -> int:
@@ -309,6 +322,7 @@ def _project_form(sheet: SheetReader, lines: CellMap, index: int) -> dict:
         if funding:
             project["funding"] = funding
     _narrative(sheet, project, lines, prefix)
+    _inputs(sheet, project, lines, prefix)
     header = sheet.row_of(L.INDICATORS_ANCHOR)
     if header:
         indicators = sheet.listed(header + 1, L.INDICATOR_COLUMNS, lines, prefix + ("indicators",))
@@ -347,6 +361,36 @@ def _narrative(sheet: SheetReader, record: dict, lines: CellMap, prefix: tuple) 
             record.setdefault("narrative", {})[key] = items
 
 
+def _inputs(sheet: SheetReader, record: dict, lines: CellMap, prefix: tuple) -> None:
+    """The 数据项 block's rows into `record["inputs"]` (key → value, each traced to its 值 cell);
+    a value without a key, or a key given twice, is a problem."""
+    anchor = sheet.row_of(L.INPUTS_ANCHOR, required=False)
+    if anchor is None:
+        return
+    found = sheet.columns(anchor + 1, ["键", "值"])
+    if len(found) < 2:
+        return
+    key_col, value_col = found["键"], found["值"]
+    inputs: dict = {}
+    for row in range(anchor + 2, sheet.ws.max_row + 1):
+        if _label(sheet.ws.cell(row, 1).value) in L.ANCHORS:
+            break
+        key = sheet.book.value(sheet.ws, f"{key_col}{row}")
+        if key is None:
+            if sheet.book.value(sheet.ws, f"{value_col}{row}") is not None:
+                sheet.book.problems.append(Problem(_("此行填了值但没有数据项的键"), sheet.where(f"{value_col}{row}")))
+            continue
+        key = str(key).strip()
+        if key in inputs:
+            sheet.book.problems.append(Problem(_("数据项的键“{key}”出现两次").format(key=key), sheet.where(f"{key_col}{row}")))
+            continue
+        inputs[key] = None  # a blank 值: not stated (left out below)
+        sheet.read(f"{value_col}{row}", "input", inputs, (key,), lines, prefix + ("inputs",))
+    stated = {key: value for key, value in inputs.items() if value is not None}
+    if stated:
+        record["inputs"] = stated
+
+
 def _department_form(sheet: SheetReader, lines: CellMap) -> dict:
     prefix = ("department",)
     department: dict = {}
@@ -355,6 +399,7 @@ def _department_form(sheet: SheetReader, lines: CellMap) -> dict:
         if row:
             sheet.read(f"C{row}", field.kind, department, field.path, lines, prefix)
     _narrative(sheet, department, lines, prefix)
+    _inputs(sheet, department, lines, prefix)
     for anchor, columns, path in ((L.VETOES_ANCHOR, L.VETO_COLUMNS, ("vetoes",)),
                                   (L.PUBLIC_LINES_ANCHOR, L.LINE_COLUMNS, ("spending", "public_lines")),
                                   (L.INDICATORS_ANCHOR, L.INDICATOR_COLUMNS, ("indicators",))):

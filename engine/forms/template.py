@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from jixiao.records.inputs import Declarations, InputSpec
 from jixiao.records.model import Case, Department, Project
 from jixiao.forms import layout as L
 from jixiao.core.errors import JixiaoError
@@ -187,7 +188,51 @@ def _text_list(ws: Worksheet, row: int, label: str, items: list[str] | None) -> 
     return row + 1
 
 
-def project_sheet(ws: Worksheet, project: Project | None) -> None:
+def _inputs_block(ws: Worksheet, row: int, specs: dict[str, InputSpec], stated: dict | None) -> int:
+    """The declared inputs, one row each, grouped by section, with data validation from each
+    type and bounds; a value the case states for an input the rulesets do not declare is kept
+    (its key as its name) so that nothing the case holds is lost on the way through the form."""
+    stated = stated or {}
+    keys = sorted(specs, key=lambda k: list(dict.fromkeys(s.section for s in specs.values())).index(specs[k].section))
+    extra = [k for k in stated if k not in specs]
+    if not keys and not extra:
+        return row
+    _anchor(ws, row, L.INPUTS_ANCHOR, extra=True)
+    for i, column in enumerate(L.INPUT_COLUMNS, 1):
+        put(ws, f"{get_column_letter(i)}{row + 1}", column.header, head=True, extra=True)
+    row += 2
+    for key in keys + extra:
+        spec = specs.get(key)
+        label = (spec.label + ("（必填）" if spec.required else "")) if spec else key
+        value = stated.get(key)
+        cells = [spec.section or L.INPUTS_DEFAULT_SECTION if spec else L.INPUTS_DEFAULT_SECTION, label, key, value,
+                 spec.shown_unit if spec else "", spec.description if spec else None]
+        for i, cell in enumerate(cells, 1):
+            put(ws, f"{get_column_letter(i)}{row}", cell, fmt="@" if i in (1, 2, 3, 5, 6) else None)
+        if spec is not None:
+            _input_validation(ws, spec, f"D{row}")
+        row += 1
+    return row
+
+
+def _input_validation(ws: Worksheet, spec: InputSpec, cell: str) -> None:
+    """Excel refuses what the declaration refuses: yes/no and choices from a list, numbers within bounds."""
+    if spec.type == "yesno":
+        validation(ws, [L.YES, L.NO], cell)
+    elif spec.type == "choice":
+        validation(ws, list(spec.choices or []), cell)
+    elif spec.type in ("amount", "rate", "count"):
+        low = format(spec.min, "f") if spec.min is not None else "-999999999999999"
+        high = format(spec.max, "f") if spec.max is not None else "999999999999999"
+        dv = DataValidation(type="whole" if spec.type == "count" else "decimal", operator="between", formula1=low,
+                            formula2=high, allow_blank=True, showErrorMessage=True, errorStyle="stop",
+                            errorTitle="输入值无效", error=f"{spec.label}：请填写{low}至{high}之间的数"
+                            if spec.min is not None or spec.max is not None else f"{spec.label}：请填写数值")
+        dv.add(cell)
+        ws.add_data_validation(dv)
+
+
+def project_sheet(ws: Worksheet, project: Project | None, specs: dict[str, InputSpec] | None = None) -> None:
     _title(ws, L.PROJECT_FORM)
     _widths(ws, FORM_WIDTHS)
     row = 3
@@ -219,13 +264,14 @@ def project_sheet(ws: Worksheet, project: Project | None) -> None:
         row += 1
     narrative = project.narrative if project else None
     row = _goals_block(ws, row, get(narrative, ("goals",)), get(narrative, ("results",)))
+    row = _inputs_block(ws, row, specs or {}, project.inputs if project else None)
     row = _indicator_block(ws, row, project.indicators if project else None)
     row = _text_list(ws, row, L.PROBLEMS_ANCHOR, narrative.problems if narrative else None)
     _text_list(ws, row, L.IMPROVEMENTS_ANCHOR, narrative.improvements if narrative else None)
     ws.freeze_panes = "A3"
 
 
-def department_sheet(ws: Worksheet, department: Department | None) -> None:
+def department_sheet(ws: Worksheet, department: Department | None, specs: dict[str, InputSpec] | None = None) -> None:
     _title(ws, L.DEPARTMENT_FORM)
     _widths(ws, FORM_WIDTHS)
     _anchor(ws, 3, L.DEPARTMENT_FUNDS_ANCHOR)
@@ -248,6 +294,7 @@ def department_sheet(ws: Worksheet, department: Department | None) -> None:
         counts += [{"key": key, "count": count.total}] if count.total is not None else []
         counts += [{"key": key, "part": part, "count": n} for part, n in count.parts.items()]
     row = _table(ws, row + 1, L.COUNT_COLUMNS, counts or None, BLANK_COUNT_ROWS)[1] + 1  # no counts: blank rows
+    row = _inputs_block(ws, row, specs or {}, department.inputs if department else None)
     row = _indicator_block(ws, row, department.indicators if department else None)
     row = _text_list(ws, row, L.PROBLEMS_ANCHOR, narrative.problems if narrative else None)
     _text_list(ws, row, L.IMPROVEMENTS_ANCHOR, narrative.improvements if narrative else None)
@@ -313,9 +360,11 @@ def sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def build_workbook(kind: str, case: Case | None = None) -> Workbook:
+def build_workbook(kind: str, case: Case | None = None, declared: Declarations | None = None) -> Workbook:
     """`project`: 基本信息 + project forms (+ 项目清单 when blank); `department`: 基本信息 + the
-    department form (+ every project form of the case, so a whole case fits in one workbook)."""
+    department form (+ every project form of the case, so a whole case fits in one workbook).
+    `declared`: the inputs of the rulesets the form is filled for, a row each on its form."""
+    declared = declared or {}
     if kind not in ("project", "department"):
         raise JixiaoError(_("未知的表样类型“{kind}”（可用：project、department）").format(kind=kind))
     wb = Workbook()
@@ -325,16 +374,16 @@ def build_workbook(kind: str, case: Case | None = None) -> Workbook:
     info_sheet(wb.create_sheet(L.INFO), case)
     if kind == "department":
         taken.add("部门整体")
-        department_sheet(wb.create_sheet("部门整体"), case.department if case else None)
+        department_sheet(wb.create_sheet("部门整体"), case.department if case else None, declared.get("department"))
     if case is None:
         if kind == "project":
-            project_sheet(wb.create_sheet(sheet_name("项目1", taken)), None)
+            project_sheet(wb.create_sheet(sheet_name("项目1", taken)), None, declared.get("project"))
             list_sheet(wb.create_sheet(sheet_name(L.PROJECT_LIST, taken)))
     else:
         for project in case.projects:
-            project_sheet(wb.create_sheet(sheet_name(project.name, taken)), project)
+            project_sheet(wb.create_sheet(sheet_name(project.name, taken)), project, declared.get("project"))
     return wb
 
 
-def write_template(path, kind: str, case: Case | None = None) -> None:
-    save_workbook(build_workbook(kind, case), path)
+def write_template(path, kind: str, case: Case | None = None, declared: Declarations | None = None) -> None:
+    save_workbook(build_workbook(kind, case, declared), path)

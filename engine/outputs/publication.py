@@ -19,6 +19,7 @@ def withheld(record: RecordResult) -> RecordResult:
         "checks": [],
         "findings": [],
         "metrics": {},
+        "inputs": None,  # a classified record's declared figures are its figures too
         "exemptions": [e.model_copy(update={"name": e.name}) for e in record.exemptions if not e.published],
     })
 

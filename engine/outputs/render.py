@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from tabulate import tabulate
 
-from jixiao.core.decimals import number, percent
+from jixiao.core.decimals import number, percent, plain
 from jixiao.scoring.results import INDICATOR_STATUS_WORDS, RECORD_STATUS_WORDS, CaseResult, RecordResult
 
 CHECK_MARK = {True: "✓ 通过", False: "✗ 未通过", None: "? 无法核对"}
@@ -51,6 +51,9 @@ def _record_lines(record: RecordResult, fmt: str, heading: str) -> list[str]:
     if not record.published:
         lines.append("")
         return lines
+    stated = [i for i in record.inputs or [] if i.value is not None]  # JSON and xlsx list the unstated too
+    if stated:
+        lines.append("数据项：" + "；".join(f"{i.label} {_stated(i.value, i.unit)}" for i in stated))
     if record.indicators and record.status != "exempt":
         rows = []
         for ind in record.indicators:
@@ -70,6 +73,13 @@ def _record_lines(record: RecordResult, fmt: str, heading: str) -> list[str]:
             lines.append(f"   改进：{finding.improvement}")
     lines.append("")
     return lines
+
+
+def _stated(value, unit: str) -> str:
+    """A declared input's value as a sentence shows it: 180万元, 是, 2024-03-31."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return (plain(value) if isinstance(value, Decimal) else str(value)) + unit
 
 
 def to_text(results: list[CaseResult], fmt: str = "table") -> str:

@@ -91,7 +91,7 @@ def _value(value: Any) -> Any:
 def build_results(results: list[CaseResult]):
     wb = Workbook()
     wb.remove(wb.active)
-    totals, indicators, findings, checks = [], [], [], []
+    totals, indicators, findings, checks, inputs = [], [], [], [], []
     for result in results:
         for record in _records(result):
             rate = record.metrics.get("execution_rate")
@@ -110,6 +110,9 @@ def build_results(results: list[CaseResult]):
                 findings.append(who + [finding.category, finding.severity, finding.problem, finding.improvement])
             for check in record.checks:
                 checks.append(who + [check.name, CHECK[check.ok], check.severity, "" if check.ok else check.message])
+            for stated in record.inputs or []:  # the ruleset's declared inputs, as the record states them
+                inputs.append(who + [stated.label, stated.key, "未填报" if stated.value is None else _value(stated.value),
+                                     stated.unit])
     head = ["案例", "类别", "编号", "名称"]
     _sheet(wb, "总分与等级", ["案例", "单位", "年度", "类别", "编号", "名称", "规则", "得分", "满分", "等级", "状态",
                          "预算执行率", "可公开"], totals)
@@ -117,6 +120,8 @@ def build_results(results: list[CaseResult]):
            indicators)
     _sheet(wb, "问题与建议", head + ["类别", "严重程度", "问题", "改进建议"], findings)
     _sheet(wb, "核对", head + ["核对项", "结果", "严重程度", "说明"], checks)
+    if inputs:
+        _sheet(wb, "数据项", head + ["数据项", "键", "值", "单位"], inputs)
     return wb
 
 

@@ -51,7 +51,18 @@ def case_from_data(data: Any, lines: LineMap) -> Case:
         seen.setdefault(project.id, i)
     if problems:
         raise CaseError(problems)
+    _place_inputs(case, lines)
     return case
+
+
+def _place_inputs(case: Case, lines: LineMap) -> None:
+    """Remember where each stated input is, for problems found once a ruleset's declarations are known."""
+    places = case._input_places
+    for key in case.department.inputs or {}:
+        places[("department", case.department.id, key)] = lines.find(("department", "inputs", key))
+    for i, project in enumerate(case.projects):
+        for key in project.inputs or {}:
+            places[("project", project.id, key)] = lines.find(("projects", i, "inputs", key))
 
 
 CASE_SUFFIXES = (".yaml", ".yml")

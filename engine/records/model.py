@@ -13,11 +13,13 @@ from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
+from jixiao.core.errors import Location
 from jixiao.core.i18n import _
 
 from jixiao.core.decimals import bounded, number_from_text
+from jixiao.records.inputs import raw_input
 
 
 def _exact_number(value: Any) -> Any:
@@ -55,6 +57,9 @@ def _percent(value: Any) -> Any:
 Amount = Annotated[Decimal, BeforeValidator(_exact_number)]
 Percent = Annotated[Decimal, BeforeValidator(_percent)]
 NumberOrText = Annotated[Decimal | str, BeforeValidator(_number_or_text)]
+InputValue = Annotated[Decimal | bool | str | None, BeforeValidator(raw_input)]
+Inputs = Annotated[dict[str, InputValue] | None, Field(
+    None, description="数据项：规则集声明的数据（inputs），按声明的类型核对；None 未填报")]
 
 
 class Model(BaseModel):
@@ -279,6 +284,7 @@ class Project(Model):
     stated: Stated = Stated()
     indicators: list[Indicator] | None = Field(None, description="绩效指标: None not stated, [] stated as none")
     narrative: Narrative = Narrative()
+    inputs: Inputs
 
 
 class DeclaredCount(Model):
@@ -326,6 +332,7 @@ class Department(Model):
     declared_counts: dict[str, DeclaredCount] = Field(
         {}, description="counts the report declares, e.g. special_funds: {total: 7, parts: {年初: 4, 上级: 1}}"
     )
+    inputs: Inputs
 
 
 class Coverage(Model):
@@ -352,6 +359,21 @@ class Case(Model):
     case: CaseMeta
     department: Department
     projects: list[Project] = []
+    # where each stated input is in the case file: (record kind, record id, key) → Location, so a
+    # value read against a ruleset's declaration later is still reported at its file:line
+    _input_places: dict[tuple[str, str, str], Location] = PrivateAttr(default_factory=dict)
+
+    def input_place(self, kind: str, record_id: str, key: str) -> Location:
+        return self._input_places.get((kind, record_id, key), Location())
+
+    def __eq__(self, other: object) -> bool:
+        """The same case is the same whatever file it was read from (the places are not compared)."""
+        if not isinstance(other, Case):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    def __hash__(self) -> int:
+        return hash(self.case.id)  # equal cases have equal ids
 
     def project(self, project_id: str) -> Project:
         for project in self.projects:

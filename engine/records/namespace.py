@@ -15,8 +15,10 @@ from typing import Any, Union
 
 from pydantic import BaseModel
 
+from jixiao.core.errors import CaseError, Location, Problem, record_label
 from jixiao.core.pyast import assign, call, class_is, define, is_none, load, walrus
 from jixiao.records.cycle import CYCLE_RECORDS
+from jixiao.records.inputs import Declarations, typed_inputs
 from jixiao.records.model import Case, CaseMeta, Department, Project, record_kind
 
 VALUE = "value"
@@ -197,22 +199,41 @@ def _own_dict(value: BaseModel) -> dict[str, Any]:
 
 
 def record_namespace(record: Project | Department, case: Case | None = None,
-                     names: frozenset[str] | None = None) -> dict[str, Any]:
+                     names: frozenset[str] | None = None, declared: Declarations | None = None) -> dict[str, Any]:
     """The values expressions see for one record (a department also sees its `projects`, the
     listed ones, and `all_projects`: the same list when `projects_complete`, else None).
 
     With `names`, only those top-level fields are converted: a ruleset that reads a project's
-    budget and actual need not convert its narrative texts for every record.
+    budget and actual need not convert its narrative texts for every record. With `declared`
+    (a ruleset's `inputs:`), `inputs` holds every declared key typed, None where not stated; a
+    value that does not fit its declaration is a `CaseError` at the value's file:line.
     """
     ns = _converter(type(record), names)(record)
+    kind = record_kind(record)
+    problems: list[Problem] = []
+    if declared and kind in declared and (names is None or "inputs" in names):
+        ns["inputs"] = _typed(record, kind, declared[kind], case, problems)
     wanted = names is None or "projects" in names or "all_projects" in names
-    if wanted and record_kind(record) == "department":
+    if wanted and kind == "department":
         ns["projects"] = [_plain(p) for p in (case.projects if case else [])]
+        if declared and declared.get("project"):
+            for project, values in zip(case.projects if case else [], ns["projects"]):
+                values["inputs"] = _typed(project, "project", declared["project"], case, problems)
         # sums over all projects are assessable only when the report states its list whole
         ns["all_projects"] = ns["projects"] if record.projects_complete else None
+    if problems:
+        raise CaseError(problems)
     if names is None or "case" in names:
         ns["case"] = _plain(case.case) if case else {k: None for k in CaseMeta.model_fields}
     return ns
+
+
+def _typed(record: Project | Department, kind: str, specs: dict, case: Case | None, problems: list[Problem]) -> dict:
+    values, found = typed_inputs(record.inputs, specs)
+    for key, message in found:
+        where = case.input_place(kind, record.id, key) if case else None
+        problems.append(Problem(message, where or Location(), record_label(kind, record.id), f"inputs.{key}"))
+    return values
 
 
 def lookup_path(ns: dict[str, Any], path: tuple[str, ...]) -> Any:

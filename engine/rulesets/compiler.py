@@ -17,13 +17,16 @@ from jixiao.core.errors import Location, Problem, RulesetError
 from jixiao.expressions.codegen import compile_fast
 from jixiao.expressions.parser import parse_expression
 from jixiao.rulesets.codegen import MetricsRun, RulesRun, compile_metrics, compile_rules
+from jixiao.records.inputs import Declarations, merge_declarations
 from jixiao.records.namespace import VALUE, ListOf, scope_for
 from jixiao.rulesets.model import (
     BandsMethod, Check, ConditionMethod, Exemption, Finding, IndicatorNode, LadderMethod, Metric, RateMethod, Ruleset,
     Veto,
 )
 from jixiao.expressions.templates import Template, parse_template, template_type_problem
-from jixiao.expressions.typecheck import ANY, BOOL, NUM, SCALAR, Checker, ListType, RecordType, TypeProblem, describe, record_types
+from jixiao.expressions.typecheck import (
+    ANY, BOOL, NUM, SCALAR, TEXT, Checker, ListType, RecordType, TypeProblem, describe, record_types,
+)
 from jixiao.core.i18n import _
 from jixiao.core.yamlsource import LineMap
 
@@ -93,6 +96,8 @@ class CompiledRuleset:
     # the record's top-level fields this ruleset reads (expressions, templates, own-indicator
     # scoring): evaluation converts only these from the pydantic record
     reads: frozenset[str] = frozenset()
+    # the inputs this ruleset and its includes declare (record kind → key → spec)
+    inputs: Declarations = field(default_factory=dict)
     # `metrics` and `rules` as one generated function each (ruleset_codegen)
     run_metrics: MetricsRun = None  # type: ignore[assignment]  (set in __post_init__ when not given)
     run_rules: RulesRun = None  # type: ignore[assignment]
@@ -130,16 +135,25 @@ class _Compiler:
         self.sources = sources
         self.main = sources[0].ruleset
         self.problems: list[Problem] = []
-        self.scope = scope_for(self.main.applies_to)
+        self.declared = self._declarations()
+        self.scope, self.types = _with_inputs(self.main.applies_to, self.declared)
         self.metric_names: set[str] = set()
         for source in sources:
             self.metric_names |= set(source.ruleset.metrics)
         # type checks run once every expression is parsed (a metric may come from an include)
-        self.types = record_types(self.main.applies_to)
         self.metric_nodes: dict[str, n.Node] = {}
         self.metric_types: dict[str, Any] = {}
         self.pending: list[tuple[str, Any, Location, Any]] = []  # (what, node or template, where, context)
         self.checker = Checker(self.name_type)
+
+    def _declarations(self) -> Declarations:
+        """The inputs of the ruleset and its includes; one key declared two ways is an error."""
+        merged, conflicts = merge_declarations([source.ruleset.inputs for source in self.sources])
+        for kind, key, _first, _second in conflicts:
+            where = next(s.lines.find(("inputs", kind, key)) for s in reversed(self.sources)
+                         if key in s.ruleset.inputs.get(kind, {}))
+            self.problems.append(Problem(_("数据项 `{key}` 在所含规则集中声明不一致（名称、类型或上下限不同）").format(key=key), where))
+        return {kind: specs for kind, specs in merged.items() if specs}
 
     # ---- helpers -------------------------------------------------------------------------
     def expression(self, text: str, lines: LineMap, path: tuple, want: str = "bool") -> CompiledExpr | None:
@@ -242,6 +256,9 @@ class _Compiler:
             if isinstance(scope, dict):
                 if not scope and head == "declared_counts":
                     return None  # open mapping
+                if part not in scope and path[i - 1] == "inputs":
+                    return _("数据项 `{path}` 未在规则集的 inputs: 中声明{hint}").format(
+                        path=".".join(path[:i + 1]), hint=_did_you_mean(part, sorted(scope)))
                 if part not in scope:
                     return f"`{'.'.join(path[:i])}` has no field `{part}`{_did_you_mean(part, sorted(scope))}"
                 scope = scope[part]
@@ -345,6 +362,7 @@ class _Compiler:
             indicators=indicators,
             templates=templates,
             digest=_digest(self.sources),
+            inputs=self.declared,
             sources=[s.lines.file for s in self.sources],
             reads=self._reads(metrics.values(), rules, indicators, templates),
             vetoes=[v for s in self.sources for v in s.ruleset.vetoes],
@@ -470,6 +488,31 @@ class _Compiler:
         for i, tier in enumerate(rs.tiers):
             if tier.min > tier.max:
                 self.problems.append(Problem(f"tier `{tier.name}`: min {tier.min} is above max {tier.max}", lines.find(("tiers", i))))
+
+
+_INPUT_TYPES = {"amount": NUM, "rate": NUM, "count": NUM, "yesno": BOOL, "date": TEXT, "text": TEXT, "choice": TEXT}
+
+
+def _with_inputs(kind: str, declared: Declarations) -> tuple[dict, dict]:
+    """The names and types a record of `kind` offers, with `inputs` holding exactly the declared
+    keys (a department's `projects` carry the project inputs)."""
+    scope, types = dict(scope_for(kind)), dict(record_types(kind))
+
+    def names(record_kind: str) -> dict:
+        return {key: VALUE for key in declared.get(record_kind, {})}
+
+    def typed(record_kind: str) -> RecordType:
+        return RecordType(tuple((key, _INPUT_TYPES[spec.type]) for key, spec in declared.get(record_kind, {}).items()))
+
+    if kind in ("department", "project"):
+        scope["inputs"], types["inputs"] = names(kind), typed(kind)
+    if kind == "department":
+        project_scope = dict(scope["projects"].fields, inputs=names("project"))
+        scope["projects"] = scope["all_projects"] = ListOf(project_scope)
+        element = types["projects"].element
+        fields = tuple((name, typed("project") if name == "inputs" else t) for name, t in element.fields)
+        types["projects"] = ListType(RecordType(fields))
+    return scope, types
 
 
 def band_problems(ident: str, method: BandsMethod, lines: LineMap, path: tuple) -> list[Problem]:

@@ -11,7 +11,7 @@ from jixiao.rulesets.compiler import Source
 from jixiao.core.i18n import N_, _
 from jixiao.rulesets.view import KINDS, Entry, flatten, short
 
-LABELS = {"ruleset": N_("规则集"), "grade": N_("等级"), "tier": N_("档次"), "metric": N_("计算量"), "indicator": N_("指标"),
+LABELS = {"ruleset": N_("规则集"), "grade": N_("等级"), "tier": N_("档次"), "input": N_("数据项"), "metric": N_("计算量"), "indicator": N_("指标"),
           "veto": N_("一票否决"), "exemption": N_("免评"), "check": N_("核对"), "finding": N_("问题与建议")}
 
 
@@ -58,7 +58,7 @@ def diff(old: list[Source], new: list[Source]) -> list[Change]:
 
 
 def _summary(entry: Entry) -> str:
-    keys = [k for k in ("name", "weight", "method", "min", "range", "effect", "expr", "when") if k in entry.fields]
+    keys = [k for k in ("name", "label", "type", "unit", "weight", "method", "min", "range", "effect", "expr", "when") if k in entry.fields]
     return ", ".join(f"{k} {entry.fields[k]}" for k in keys)
 
 

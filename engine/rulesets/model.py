@@ -11,9 +11,11 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from jixiao.core.i18n import _
+from jixiao.records.inputs import InputSpec
 from jixiao.records.model import Amount, Case
 
 Expr = Annotated[str, Field(description="an expression in jixiao's expression language")]
+InputKey = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", description="数据项的键：字母、数字、下划线，以字母开头")]
 Text = Annotated[str, Field(description="a template: text with {name} or {name|pct} placeholders")]
 MissingMode = Literal["not_assessable", "zero", "rescale"]
 Condition = Annotated[str | None, Field(
@@ -272,6 +274,9 @@ class Ruleset(Model):
     provenance: str = Field(description="where the rules come from")
     local_choices: list[str] = Field([], description="thresholds that are this ruleset's own choice")
     include: list[str | Include] = Field([], description="rulesets (by id or path) whose metrics, vetoes, … are added")
+    inputs: dict[Literal["department", "project"], dict[InputKey, InputSpec | None]] = Field(
+        {}, description="数据项：本规则集需要、记录模型之外的数据（如 固定资产原值），按记录种类列出；表达式、模板以 "
+                        "inputs.<key> 读取，案例在各记录的 inputs: 下填报。extends 中写 `key: null` 去掉上级的数据项")
     applies_when: Condition
     total: Amount = Decimal(100)
     rounding: Rounding = Rounding()
@@ -295,3 +300,11 @@ class Ruleset(Model):
     checks: list[Check] = []
     findings: list[Finding] = []
     tests: list[RulesetTest] = Field([], description="records this ruleset must score as stated (`jixiao rulesets test`)")
+
+    @model_validator(mode="after")
+    def _drop_removed_inputs(self) -> "Ruleset":
+        """`key: null` (an `extends:` child dropping its parent's input) leaves no declaration."""
+        if any(spec is None for specs in self.inputs.values() for spec in specs.values()):
+            self.__dict__["inputs"] = {kind: {k: v for k, v in specs.items() if v is not None}
+                                       for kind, specs in self.inputs.items()}
+        return self

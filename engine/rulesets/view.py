@@ -18,7 +18,7 @@ from jixiao.rulesets.model import BandsMethod, IndicatorNode, Metric
 from jixiao.core.yamlsource import LineMap
 
 DEFAULT = Location("(default)")
-KINDS = ["ruleset", "grade", "tier", "metric", "indicator", "veto", "exemption", "check", "finding"]
+KINDS = ["ruleset", "grade", "tier", "input", "metric", "indicator", "veto", "exemption", "check", "finding"]
 
 
 @dataclass
@@ -127,6 +127,15 @@ def flatten(sources: list[Source]) -> dict[tuple[str, str], Entry]:
 
     for source in sources:
         srs, sl = source.ruleset, source.lines
+        for kind, specs in srs.inputs.items():  # declared inputs: `department.assets_total`
+            for key, spec in specs.items():
+                base = ("inputs", kind, key)
+                entry = Entry("input", f"{kind}.{key}", where=sl.find(base), ruleset=srs.id)
+                if srs.id != rs.id:
+                    entry.put("from", srs.id, sl.find(()))
+                for name, value in dict(spec.model_dump(exclude_none=True), unit=spec.shown_unit).items():
+                    entry.put(name, value if name != "required" or value else None, sl.find(base + (name,)))
+                out.setdefault(("input", entry.ident), entry)
         for name, metric in srs.metrics.items():
             spec = metric if isinstance(metric, Metric) else Metric(expr=metric)
             entry = Entry("metric", name, where=sl.find(("metrics", name)), ruleset=srs.id)

@@ -15,6 +15,7 @@ from jixiao.core.errors import EvaluationError, record_label
 from jixiao.core.i18n import _
 from jixiao.records.namespace import path_resolver, record_namespace
 from jixiao.records.model import Case, Department, Project, record_kind
+from jixiao.scoring.declared import InputsInUse
 from jixiao.scoring.results import CaseResult, RecordResult, RulesetRef
 from jixiao.engines import get_engine
 from jixiao.scoring.methods import grade_for, indicator_score, score_leaf, total_score
@@ -34,7 +35,10 @@ def evaluate_record(compiled: CompiledRuleset, record: Project | Department, cas
         raise EvaluationError(f"ruleset {compiled.id} applies to {compiled.kind} records, not to {kind} {record.id}")
     rule_engine = get_engine(engine)
     rs = compiled.ruleset
-    ns = record_namespace(record, case, compiled.reads)
+    names = compiled.reads  # None: every field (tests compare the two)
+    if names is not None and compiled.inputs.get(kind):
+        names = names | {"inputs"}  # echoed in the result even where no expression reads them
+    ns = record_namespace(record, case, names, compiled.inputs)
     try:
         metrics = compute_metrics(compiled, ns)
         fired = rule_engine.fire(compiled, ns)
@@ -99,8 +103,17 @@ def evaluate_record(compiled: CompiledRuleset, record: Project | Department, cas
         # confidentiality is a fact of the record: a ruleset can add exemptions, never publish a 涉密 record
         "published": all(e["published"] for e in exemptions) and not getattr(record, "confidential", False),
         "indicators": indicators, "vetoes": vetoes, "exemptions": exemptions, "checks": checks, "findings": findings,
-        "metrics": metrics,
+        "metrics": metrics, "inputs": _stated_inputs(compiled, kind, ns),
     })
+
+
+def _stated_inputs(compiled: CompiledRuleset, kind: str, ns: dict) -> list[dict] | None:
+    specs = compiled.inputs.get(kind)
+    if not specs:
+        return None
+    values = ns["inputs"]
+    return [{"key": key, "label": spec.label, "type": spec.type, "unit": spec.shown_unit, "value": values[key]}
+            for key, spec in specs.items()]
 
 
 _validate_result = RecordResult.model_validate
@@ -125,7 +138,9 @@ def _apply_vetoes(compiled: CompiledRuleset, score: Decimal | None, assessable: 
 
 def evaluate_case(case: Case, department_ruleset: CompiledRuleset | None, project_ruleset: CompiledRuleset | None,
                   engine: str = "auto") -> CaseResult:
-    """Score a case's department and each of its projects."""
+    """Score a case's department and each of its projects (an input no scoring ruleset declares
+    is a `CaseError`: a typo or a case written for another ruleset version)."""
+    InputsInUse([department_ruleset, project_ruleset]).check_case(case)
     rulesets = {}
     if department_ruleset is not None:
         rulesets["department"] = _ref(department_ruleset)

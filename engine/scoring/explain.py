@@ -185,7 +185,7 @@ def _missing(node: n.Node, ns: dict, compiled: CompiledRuleset) -> tuple[str, ..
 def trace_record(compiled: CompiledRuleset, record: Project | Department, result: RecordResult, case: Case,
                  engine: str = "auto") -> RecordTrace:
     """Everything behind one record's result, recomputed from the same namespace."""
-    ns = record_namespace(record, case)
+    ns = record_namespace(record, case, declared=compiled.inputs)
     metrics = compute_metrics(compiled, ns)
     fired = get_engine(engine).fire(compiled, ns)
     trace = RecordTrace(result=result, indicators=list(result.indicators), reasons=reason_codes(compiled, result))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 Value = Decimal | str | bool | list[Decimal | str | bool | None] | None
 RecordStatus = Literal["scored", "not_assessable", "exempt", "vetoed"]
@@ -86,6 +86,16 @@ class FindingText(Model):
     improvement: str
 
 
+class StatedInput(Model):
+    """A declared input as the record states it, with its label, so a report tool can show it."""
+
+    key: str
+    label: str
+    type: str
+    unit: str
+    value: Value = Field(description="the typed value; null: not stated")
+
+
 class RecordResult(Model):
     id: str
     name: str
@@ -104,6 +114,9 @@ class RecordResult(Model):
     checks: list[CheckResult]
     findings: list[FindingText]
     metrics: dict[str, Value]
+    inputs: list[StatedInput] | None = Field(
+        None, exclude_if=lambda value: value is None,
+        description="the ruleset's declared inputs for this record, in declaration order (absent when it declares none)")
 
 
 class RulesetRef(Model):

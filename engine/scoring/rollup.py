@@ -83,8 +83,8 @@ def _sum(values: list[Any]) -> Decimal | None:
     return total
 
 
-def _record_ns(project: Project | Department, record: RecordResult, case: Case) -> dict:
-    ns = record_namespace(project, case)
+def _record_ns(project: Project | Department, record: RecordResult, case: Case, ruleset: CompiledRuleset) -> dict:
+    ns = record_namespace(project, case, declared=ruleset.inputs)
     ns.update(record.metrics)
     return ns
 
@@ -101,7 +101,7 @@ def _check_problems(ruleset: CompiledRuleset | None, record: RecordResult, sourc
         spec = specs.get(check.id)
         if check.ok is not False or spec is None or spec.improvement is None or fired & set(spec.covered_by):
             continue
-        ns = _record_ns(source, record, case)
+        ns = _record_ns(source, record, case, ruleset)
         improvement = parse_template(spec.improvement).render(path_resolver(ns))
         out.append(RolledFinding(
             id=f"check.{check.id}", category="review" if ruleset.ruleset.kind == "review" else "data_quality",
@@ -112,7 +112,7 @@ def _check_problems(ruleset: CompiledRuleset | None, record: RecordResult, sourc
 
 def _rolled(ruleset: CompiledRuleset, finding: Finding, spec: Rollup, hits: list[tuple[Project, RecordResult]],
             case: Case) -> RolledFinding:
-    spaces = [_record_ns(project, record, case) for project, record in hits]
+    spaces = [_record_ns(project, record, case, ruleset) for project, record in hits]
     item = _template(spec.item, ruleset, finding, "item")
     rendered = [item.render(path_resolver(ns)) for ns in spaces]
     special: dict[str, Any] = {
