@@ -130,10 +130,13 @@ projects:
     ("未公开", {"type": "yesno"}, False),
     ("2024年3月1日", {"type": "date"}, "2024-03-01"),
     (D("10"), {"type": "text"}, "10"),
+    ("007", {"type": "text"}, "007"),  # text keeps its zeros: only numbers Decimal writes back alike are numbers
     ("县级", {"type": "choice", "choices": ["省级", "县级"]}, "县级"),
     ("", {"type": "amount"}, None),
 ])
 def test_values_are_typed_by_their_declaration(value, spec, expected):
+    from jixiao.records.inputs import raw_input
+    assert typed_value(InputSpec(label="数据项", **spec), raw_input(value)) == expected  # as a case would hold it
     assert typed_value(InputSpec(label="数据项", **spec), value) == expected
 
 
@@ -260,7 +263,7 @@ def test_the_form_carries_inputs_there_and_back(files, tmp_path):
     kinds = {v.type for v in ws.data_validations.dataValidation if f"D{rows['disclosed']}" in str(v.sqref)}
     assert kinds == {"list"}
     back = import_workbooks([book])
-    assert back.department.inputs == {"assets_total": D("200"), "assets_in_use": "180.50", "disclosed": "否", "level": "县级"}
+    assert back.department.inputs == {"assets_total": D("200"), "assets_in_use": D("180.50"), "disclosed": "否", "level": "县级"}
     assert back.department.inputs == case.department.inputs  # as the case wrote them: typed when scored
     assert back.projects[0].inputs == {"key": "是"}
     assert evaluate_case(back, rs, None, "native").department.score == D("90.25")

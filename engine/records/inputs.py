@@ -76,8 +76,7 @@ Declarations = dict[str, dict[str, InputSpec]]
 
 def raw_input(value: Any) -> Any:
     """What a case may write for an input, before its declaration is known: numbers become Decimal
-    from their text (never float), dates their ISO text, yes/no stays yes/no, and words stay words
-    exactly (a text input "007" keeps its zeros; an amount typed as "180.50" is read when typed)."""
+    from their text (never float), dates their ISO text, yes/no stays yes/no, words stay words."""
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, float):
@@ -87,8 +86,19 @@ def raw_input(value: Any) -> Any:
     if isinstance(value, datetime.date):
         return value.isoformat()[:10]
     if isinstance(value, str):
-        return value.strip()
+        return _exact_number(value.strip())
     raise ValueError(_("数据项的值应为数值、文字、日期或是/否"))
+
+
+def _exact_number(text: str) -> Decimal | str:
+    """A text that is a number written the way Decimal writes it ("180.50", the JSON contract's
+    amounts) is that number; any other text stays exactly as written ("007", "1,234.56", "是"), so
+    nothing is lost before its declaration reads it."""
+    try:
+        number = number_from_text(text)
+    except ValueError:
+        return text
+    return number if str(number) == text else text
 
 
 def typed_value(spec: InputSpec, value: Any) -> Any:
