@@ -55,3 +55,27 @@ def test_a_broken_ruleset_gets_its_one_line(name, message, monkeypatch):
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
     assert result.output.splitlines()[0] == message.replace("{here}", str(CORPUS / "rulesets"))
+
+
+def _books():
+    import sys
+    sys.path.insert(0, str(CORPUS))
+    from workbooks import BOOKS
+    return BOOKS
+
+
+@pytest.mark.parametrize("name", sorted(_books()))
+def test_a_broken_workbook_gets_its_one_line(name, tmp_path):
+    """Workbooks are made at test time (tests/malformed/workbooks.py): the first error line of
+    `jixiao import` is exactly the expected one, exit 2, no traceback, refused fast."""
+    make, message = _books()[name]
+    book = tmp_path / f"{name}.xlsx"
+    make(book)
+    start = time.perf_counter()
+    result = CliRunner().invoke(main, ["import", str(book), "-o", str(tmp_path / "out.yaml")])
+    assert time.perf_counter() - start < 30
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and (result.exception is None or isinstance(result.exception, SystemExit))
+    first = next(line for line in result.stderr.splitlines() if line.startswith("错误："))
+    assert first == "错误：" + message.format(book=book, total=12)
+    assert not (tmp_path / "out.yaml").exists()

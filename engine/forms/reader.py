@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import zipfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -278,6 +279,43 @@ def _label(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) else None
 
 
+MAX_INFLATED = 20 * 1024 * 1024  # bytes a workbook may inflate to (a filled form is well under 1 MB)
+MAX_CELLS = 200_000  # cells over all its sheets (a form has a few hundred; 3M took openpyxl 20 s)
+MAX_CELL_TEXT = 32_767  # characters in one cell: Excel's own limit
+
+
+class WorkbookTooLarge(Exception):
+    """A workbook refused before openpyxl parses it; the message is the user's."""
+
+
+def check_workbook_size(path: Path) -> None:
+    """Refuse a zip bomb or a huge sheet fast and in bounded memory: the members' declared sizes
+    first (zipfile stops at the declared size, so a lying header fails its CRC rather than
+    inflating further), then the cells, counted by streaming the sheets' XML."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return  # not a zip: load_workbook's own error says so
+    with archive:
+        members = archive.infolist()
+        inflated = sum(member.file_size for member in members)
+        if inflated > MAX_INFLATED:
+            raise WorkbookTooLarge(_("工作簿解压后过大（{size}字节，上限{limit}字节），拒绝读取").format(
+                size=inflated, limit=MAX_INFLATED))
+        cells = 0
+        for member in members:
+            if not (member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")):
+                continue
+            tail = b""
+            with archive.open(member) as stream:
+                while block := stream.read(1 << 20):
+                    block = tail + block
+                    cells += block.count(b"<c ") + block.count(b"<c>")
+                    tail = block[-2:]  # a tag cut by the block boundary is counted with the next block
+                    if cells > MAX_CELLS:
+                        raise WorkbookTooLarge(_("工作簿单元格过多（超过{limit}个），拒绝读取").format(limit=MAX_CELLS))
+
+
 class BookReader:
     """One workbook: its cells (formulas read through their saved values) and its problems."""
 
@@ -285,6 +323,7 @@ class BookReader:
         self.file = str(path)
         self.path = path
         self.problems = problems
+        check_workbook_size(path)
         self.book = load_workbook(path)
         self._cached = None
 
@@ -300,6 +339,10 @@ class BookReader:
                                              CellLocation(self.file, sheet=ws.title, cell=ref)))
                 return None
         if isinstance(value, str):
+            if len(value) > MAX_CELL_TEXT:
+                self.problems.append(Problem(_("单元格文字过长（{length}字，上限{limit}字）").format(
+                    length=len(value), limit=MAX_CELL_TEXT), CellLocation(self.file, sheet=ws.title, cell=ref)))
+                return None
             return value.strip() or None
         return value
 
@@ -474,6 +517,9 @@ def import_workbooks(paths: list[str | Path], warn: Callable[[str], None] = lamb
             book = BookReader(path, problems)
         except FileNotFoundError:
             problems.append(Problem(_("文件不存在"), Location(str(path))))
+            continue
+        except WorkbookTooLarge as exc:
+            problems.append(Problem(str(exc), Location(str(path))))
             continue
         except Exception as exc:  # not a zip, not a workbook
             problems.append(Problem(_("无法作为Excel工作簿（.xlsx）读取：{error}").format(error=exc), Location(str(path))))
