@@ -62,22 +62,7 @@ _LOADER_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: the sam
 
 
 class _DecimalLoader(_LOADER_BASE):  # type: ignore[misc, valid-type]
-    def __init__(self, stream: Any):
-        super().__init__(stream)
-        self._resolved: dict[tuple, str] = {}  # per load: freed with the loader
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-        """PyYAML's resolver, remembered per (kind, text, implicit): libyaml's composer asks it for
-        every scalar, and a large case repeats the same texts (keys, units, 是/否) many times. With
-        no path resolvers (safe loaders have none) the answer depends on nothing else."""
-        key = (kind, value, implicit)
-        try:
-            return self._resolved[key]
-        except KeyError:
-            tag = self._resolved[key] = super().resolve(kind, value, implicit)
-            return tag
-        except TypeError:  # an unhashable value (not a scalar's text): ask without remembering
-            return super().resolve(kind, value, implicit)
+    pass
 
 
 class _PyDecimalLoader(yaml.SafeLoader):
