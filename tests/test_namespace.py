@@ -5,11 +5,11 @@ import pytest
 
 from conftest import CASE_FILES, ROOT
 from jixiao import evaluate_record, load_case, load_ruleset
-from jixiao.records.cycle import MonitoringFile, TargetFile, load_cycle_file
+from jixiao.records.cycle import AssessmentFile, MonitoringFile, TargetFile, load_cycle_file
 from jixiao.rulesets.loader import shipped_ids
 
 CASES = [load_case(p) for p in CASE_FILES]
-CYCLE_FILES = [load_cycle_file(ROOT / "cases" / "cycle" / name) for name in ("targets-2024.yaml", "monitoring-2024.yaml")]
+CYCLE_FILES = [load_cycle_file(ROOT / "cases" / "cycle" / name) for name in ("targets-2024.yaml", "monitoring-2024.yaml", "pefa-2024.yaml")]
 
 
 def _records_for(kind, case):
@@ -18,7 +18,9 @@ def _records_for(kind, case):
         return case.targets if kind == "target" else []
     if isinstance(case, MonitoringFile):
         return case.monitoring if kind == "monitoring" else []
-    if kind in ("target", "monitoring"):
+    if isinstance(case, AssessmentFile):
+        return case.assessments if kind == "assessment" else []
+    if kind in ("target", "monitoring", "assessment"):
         return []
     return [case.department] if kind == "department" else case.projects
 

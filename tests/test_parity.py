@@ -31,7 +31,7 @@ pytestmark = pytest.mark.skipif(not durable_available(), reason="durable-rules d
 
 ROOT = Path(__file__).resolve().parent.parent
 RULESETS = {ident: load_ruleset(ident) for ident in shipped_ids()}
-FOR_KIND = {kind: [i for i, rs in RULESETS.items() if rs.kind in (kind, "any")] for kind in ("project", "department", "target", "monitoring")}
+FOR_KIND = {kind: [i for i, rs in RULESETS.items() if rs.kind in (kind, "any")] for kind in ("project", "department", "target", "monitoring", "assessment")}
 VETO_CODES = ["political_security", "terrorism", "mass_incident", "serious_crime", "extreme_individual",
               "illegal_gathering", "stability_opinion", "cyber_security", "mass_casualty_traffic",
               "seven_not_happen", "something_else", None]
@@ -226,7 +226,7 @@ def test_every_case_scores_the_same_in_both_engines(path):
 
 
 def test_every_shipped_ruleset_is_covered():
-    assert set().union(*FOR_KIND.values()) == set(RULESETS)  # target/monitoring: tests/test_cycle_parity.py
+    assert set().union(*FOR_KIND.values()) == set(RULESETS)  # target/monitoring/assessment: tests/test_cycle_parity.py, tests/test_pefa.py
     assert {"mof-project-selfeval", "department-overall", "pingan-veto"} <= set(RULESETS)
 
 
