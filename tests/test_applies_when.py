@@ -1,10 +1,14 @@
 """`applies_when`: the 平安建设 veto set judges 政法 units only; conditions on includes, vetoes,
-checks and findings; a condition reading a field the record lacks is rejected where it is written.
+checks, findings and indicators; a condition reading a field the record lacks is rejected where it
+is written. An indicator that does not apply is 不适用: it scores nothing and the total is rescaled
+over the indicators that apply (as a finance bureau's 不适用指标 are).
 
 Before conditions, department-overall included pingan-veto for every department: a township, a
 finance office and a data centre each failed `veto_items_stated` ("未逐项说明一票否决事项是否发生")
 because their reports, rightly, say nothing of 政法 veto items.
 """
+from decimal import Decimal as D
+
 import pytest
 
 from conftest import SEED
@@ -110,3 +114,91 @@ def test_the_sample_county_is_unchanged(engine_name):
     case = load_case(SAMPLE)
     result = evaluate_case(case, load_ruleset("department-overall"), load_ruleset("mof-project-selfeval"), engine_name)
     assert str(result.department.score) == "96.18" and result.department.grade == "优"
+
+
+INDICATORS = HEAD.format(id="ind") + """\
+metrics:
+  execution: {expr: spending.total / budget.initial, round: 4, format: pct}
+indicators:
+  - id: common
+    name: 预算执行
+    weight: 60
+    method: {type: rate, value: execution, cap: 1}
+  - id: zhengfa
+    name: 平安建设
+    weight: 40
+    applies_when: sector == "政法"
+    children:
+      - {id: z1, name: 平安建设考核, weight: 25, method: {type: rate, value: execution, cap: 1}}
+      - id: z2
+        name: 禁毒工作
+        weight: 15
+        applies_when: staff.authorized > 10
+        method: {type: rate, value: execution, cap: 1}
+"""
+
+
+def test_an_indicator_group_for_another_kind_of_unit_is_not_applicable(tmp_path, engine_name):
+    # 执行 80 of 100 → 80.00%. A township: 平安建设 (40) 不适用, 预算执行 0.8 × 60 = 48.00 of the 60
+    # that apply → 48.00 ÷ 60 × 100 = 80.00.
+    path = write(tmp_path, "ind.yaml", INDICATORS)
+    case = department(sector="乡镇", spending={"total": 80})
+    result = dept_result(case, engine_name, str(path))
+    scores = {i.id: (i.score, i.status) for i in result.indicators}
+    assert scores == {"common": (D("48.00"), "scored"), "z1": (None, "not_applicable"), "z2": (None, "not_applicable")}
+    assert str(result.score) == "80.00" and result.status == "scored"
+    assert "不属于本指标适用范围" in next(i.detail for i in result.indicators if i.id == "z1")
+
+
+def test_a_condition_inside_an_applying_group_rescales_only_its_indicator(tmp_path, engine_name):
+    # a 政法 unit with 8 authorized staff: 禁毒工作 (15) 不适用; 48.00 + 0.8 × 25 = 20.00 → 68.00 of 85
+    # → 68.00 ÷ 85 × 100 = 80.00. With 12 staff every indicator applies: 48 + 20 + 12 = 80.00 of 100.
+    path = write(tmp_path, "ind.yaml", INDICATORS)
+    small = dept_result(department(sector="政法", spending={"total": 80}, staff={"authorized": 8}), engine_name, str(path))
+    assert {i.id: i.status for i in small.indicators} == {"common": "scored", "z1": "scored", "z2": "not_applicable"}
+    assert [i.score for i in small.indicators] == [D("48.00"), D("20.00"), None] and str(small.score) == "80.00"
+    large = dept_result(department(sector="政法", spending={"total": 70}, staff={"authorized": 12}), engine_name, str(path))
+    # 70.00%: 42.00 + 17.50 + 10.50 = 70.00, no rescaling
+    assert [i.score for i in large.indicators] == [D("42.00"), D("17.50"), D("10.50")] and str(large.score) == "70.00"
+
+
+def test_an_indicator_whose_condition_is_not_stated_does_not_apply_and_says_why(tmp_path, engine_name):
+    path = write(tmp_path, "ind.yaml", INDICATORS)
+    result = dept_result(department(spending={"total": 80}), engine_name, str(path))  # sector not stated
+    z1 = next(i for i in result.indicators if i.id == "z1")
+    assert z1.status == "not_applicable" and "适用条件所需数据未填报" in z1.detail and "未填报万元" not in z1.detail
+    assert str(result.score) == "80.00"
+
+
+def test_no_indicator_applying_leaves_the_record_not_assessable(tmp_path, engine_name):
+    text = HEAD.format(id="none") + ("indicators:\n  - {id: only, name: 平安建设, weight: 100, applies_when: sector == \"政法\", "
+                                     "method: {type: rate, value: spending.total / budget.initial, cap: 1}}\n")
+    result = dept_result(department(sector="乡镇"), engine_name, str(write(tmp_path, "none.yaml", text)))
+    assert result.score is None and result.status == "not_assessable" and result.indicators[0].status == "not_applicable"
+
+
+def test_an_indicator_condition_reading_a_missing_field_is_rejected_at_its_line(tmp_path):
+    path = write(tmp_path, "bad.yaml", INDICATORS.replace('applies_when: sector == "政法"', 'applies_when: sectr == "政法"'))
+    with pytest.raises(RulesetError) as caught:
+        load_ruleset(str(path))
+    (problem,) = caught.value.problems
+    line = INDICATORS.splitlines().index('    applies_when: sector == "政法"') + 1
+    assert str(problem).startswith(f"{path}:{line}:") and "`sectr`" in str(problem) and "sector" in str(problem)
+
+
+def test_an_indicator_condition_that_is_not_yes_or_no_is_a_ruleset_error(tmp_path):
+    path = write(tmp_path, "bad.yaml", INDICATORS.replace('applies_when: sector == "政法"', "applies_when: spending.total"))
+    with pytest.raises(RulesetError, match="应得出是/否，实为数值"):
+        load_ruleset(str(path))
+
+
+def test_extends_can_put_a_condition_on_a_parents_indicator(tmp_path, engine_name):
+    # the township's bureau makes department-overall's 产出 (30) apply only to units that state
+    # any performance indicator: the seed-like department without indicators is then scored on the rest
+    child = write(tmp_path, "child.yaml", "id: child\nextends: department-overall\ntitle: t\nprovenance: p\n"
+                                          "indicators:\n  - id: output\n    applies_when: sector == \"政法\"\n")
+    compiled = load_ruleset(str(child))
+    result = evaluate_record(compiled, department(sector="乡镇").department, department(sector="乡镇"), engine_name)
+    assert {i.id: i.status for i in result.indicators}["output"] == "not_applicable"
+    parent = evaluate_record(load_ruleset("department-overall"), department(sector="乡镇").department, department(sector="乡镇"), engine_name)
+    assert {i.id: i.status for i in parent.indicators}["output"] != "not_applicable"

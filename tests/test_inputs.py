@@ -116,10 +116,11 @@ projects:
   - {id: p2, name: 项目二, actual: 5, inputs: {households_planned: 10}}
 """)
     result = evaluate_case(case, None, load_ruleset("local-rural-project"), "native")
-    assert result.projects[0].inputs[1].value == D(9)
+    assert {i.key: i.value for i in result.projects[0].inputs}["households_linked"] == D(9)
     public = public_view(result)
     assert public.projects[0].inputs is None  # 涉密: its declared figures are withheld like the others
-    assert [i.value for i in public.projects[1].inputs] == [D(10), None]
+    assert {i.key: i.value for i in public.projects[1].inputs} == {"linkage_task": None, "households_planned": D(10),
+                                                                   "households_linked": None}
 
 
 @pytest.mark.parametrize("value, spec, expected", [

@@ -76,6 +76,7 @@ class CompiledIndicator:
     path: tuple[str, ...] = ()  # names of the groups above
     value_label: str = ""  # how explanations name the value: the metric's label
     value_format: str = "num"  # and format it: the metric's format (pct, wan, num, …)
+    applies: tuple[CompiledExpr, ...] = ()  # its own `applies_when` and its groups': all must hold
 
 
 @dataclass
@@ -380,6 +381,8 @@ class _Compiler:
         def visit(node: CompiledIndicator) -> None:
             if node.value is not None:
                 names.update(n.free_names(node.value.node))
+            for condition in node.applies:
+                names.update(n.free_names(condition.node))
             if node.node.method is not None and node.node.method.type == "indicators":
                 names.update(("indicators", "case"))  # case.coverage: an excerpt's table may go on
             for child in node.children:
@@ -406,17 +409,22 @@ class _Compiler:
             self.problems.append(Problem(f"unknown grade `{grade}` (grades: {', '.join(names)})", lines.find(path)))
 
     def _indicator(self, node: IndicatorNode, lines: LineMap, path: tuple, inherited: str,
-                   above: tuple[str, ...], rules: list[Rule], unique) -> CompiledIndicator:
+                   above: tuple[str, ...], rules: list[Rule], unique,
+                   applies: tuple[CompiledExpr, ...] = ()) -> CompiledIndicator:
         unique("indicator", node.id, lines, path)
         missing = node.missing or inherited
+        if node.applies_when is not None:
+            condition = self.expression(node.applies_when, lines, path + ("applies_when",))
+            applies = applies + ((condition,) if condition else ())
         if node.children:
             total = sum((c.weight for c in node.children), Decimal(0))
             if total != node.weight:
                 self.problems.append(Problem(
                     f"indicator `{node.id}`: children's weights add up to {total}, not its weight {node.weight}", lines.find(path + ("weight",))))
-            children = tuple(self._indicator(c, lines, path + ("children", i), missing, above + (node.name,), rules, unique)
+            children = tuple(self._indicator(c, lines, path + ("children", i), missing, above + (node.name,), rules, unique,
+                                             applies)
                              for i, c in enumerate(node.children))
-            return CompiledIndicator(node, missing, None, children, above)
+            return CompiledIndicator(node, missing, None, children, above, applies=applies)
         method = node.method
         value = None
         if isinstance(method, (RateMethod, LadderMethod, BandsMethod)):
@@ -433,7 +441,7 @@ class _Compiler:
             if expr:
                 rules += _pair("cond.true", "cond.false", node.id, expr)
         label, fmt = self._describe_value(getattr(method, "value", None))
-        return CompiledIndicator(node, missing, value, (), above, label, fmt)
+        return CompiledIndicator(node, missing, value, (), above, label, fmt, applies)
 
     def _describe_value(self, text: str | None) -> tuple[str, str]:
         """The label and format of a method's value when it names a metric."""

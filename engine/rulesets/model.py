@@ -138,6 +138,9 @@ class IndicatorNode(Model):
     children: list["IndicatorNode"] = []
     missing: MissingMode | None = Field(None, description="what missing data does; inherits from the parent")
     source: str | None = Field(None, description="where this indicator and its threshold come from")
+    applies_when: Condition = Field(None, description=(
+        "the kind of unit this indicator (or group) applies to: where it is false or not stated the "
+        "indicator is 不适用, scores nothing, and the total is rescaled over the indicators that apply"))
 
     @model_validator(mode="after")
     def _leaf_or_group(self) -> "IndicatorNode":
@@ -228,7 +231,7 @@ class TestExpect(Model):
     grade: str | None = None
     status: Literal["scored", "not_assessable", "exempt", "vetoed"] | None = None
     indicators: dict[str, Amount | None] = Field({}, description="indicator id → expected score")
-    statuses: dict[str, Literal["scored", "not_assessable", "zero", "dropped", "rejected", "exempt"]] = Field(
+    statuses: dict[str, Literal["scored", "not_assessable", "zero", "dropped", "not_applicable", "rejected", "exempt"]] = Field(
         {}, description="indicator id → expected status")
     vetoes: list[str] | None = Field(None, description="ids of exactly the vetoes that fire")
     exemptions: list[str] | None = Field(None, description="ids of exactly the exemptions that apply")

@@ -213,6 +213,9 @@ def _score_qualitative(row: dict, share: Decimal, form_weight: Decimal | None, t
 
 def score_leaf(compiled: CompiledRuleset, leaf: CompiledIndicator, ns: dict, fired: set[str]) -> dict:
     """An IndicatorScore's fields."""
+    outside = not_applying(leaf, ns)
+    if outside is not None:
+        return indicator_score(leaf, None, "not_applicable", None, outside, [])
     method, places = leaf.node.method, compiled.ruleset.rounding.places
     kind = type(method)  # the ruleset schema's method models have no subclasses
     if kind is OwnIndicatorsMethod:
@@ -230,6 +233,22 @@ def score_leaf(compiled: CompiledRuleset, leaf: CompiledIndicator, ns: dict, fir
             if divisor is not None:  # stated figures, divided by a stated 0: not "未填报"
                 outcome.detail = _("{label}无法计算（{divisor}为0）").format(label=leaf.value_label, divisor=divisor)
     return _apply_missing(leaf, outcome, places)
+
+
+def not_applying(leaf: CompiledIndicator, ns: dict) -> str | None:
+    """Why the indicator does not apply to this unit (its or a group's `applies_when` is false or
+    not stated), or None where it applies. Not stated counts as not applying, as for the other
+    parts a condition guards: an indicator is not imposed on a unit it may not concern."""
+    for condition in leaf.applies:
+        holds = condition.run(ns)
+        if holds is True:
+            continue
+        if holds is None:
+            return _("适用条件所需数据未填报，按不适用处理（适用条件：{condition}），不计入，总分按其余指标折算").format(
+                condition=condition.node.text)
+        return _("不属于本指标适用范围（适用条件：{condition}），不计入，总分按其余指标折算").format(
+            condition=condition.node.text)
+    return None
 
 
 def _resolve(ns: dict, path: tuple[str, ...]) -> Any:
@@ -331,16 +350,20 @@ def total_score(compiled: CompiledRuleset, scores: list[dict]) -> Total:
     partial = sum((s["score"] if s["score"] is not None else s["partial"] or ZERO for s in scores), ZERO)
     blocked = [s for s in scores if s["status"] in ("not_assessable", "rejected")]
     dropped = [s for s in scores if s["status"] == "dropped"]
+    outside = [s for s in scores if s["status"] == "not_applicable"]
     if blocked:
         names = "、".join(s["name"] for s in blocked)
         return Total(round_half_up(partial, places), False, f"{names}无法评价，总分不完整（已得{number(partial)}分）")
-    if dropped:
-        kept = rs.total - sum((s["max_score"] for s in dropped), ZERO)
+    if dropped or outside:
+        kept = rs.total - sum((s["max_score"] for s in dropped + outside), ZERO)
         if kept <= 0:
-            return Total(None, False, "全部指标数据缺失")
+            return Total(None, False, "全部指标不适用" if not dropped else "全部指标数据缺失或不适用" if outside else "全部指标数据缺失")
         scaled = CONTEXT.divide(CONTEXT.multiply(partial, rs.total), kept)
+        why = "，".join(part for part in (
+            f"{'、'.join(s['name'] for s in dropped)}数据缺失不计" if dropped else "",
+            f"{'、'.join(s['name'] for s in outside)}不适用不计" if outside else "") if part)
         return Total(round_half_up(scaled, places), True,
-                     f"{'、'.join(s['name'] for s in dropped)}数据缺失不计，{number(partial)}÷{number(kept)}×{number(rs.total)}折算")
+                     f"{why}，{number(partial)}÷{number(kept)}×{number(rs.total)}折算")
     return Total(round_half_up(partial, places), True, "")
 
 

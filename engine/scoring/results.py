@@ -12,11 +12,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Value = Decimal | str | bool | list[Decimal | str | bool | None] | None
 RecordStatus = Literal["scored", "not_assessable", "exempt", "vetoed"]
-IndicatorStatus = Literal["scored", "not_assessable", "zero", "dropped", "rejected", "exempt"]
+IndicatorStatus = Literal["scored", "not_assessable", "zero", "dropped", "not_applicable", "rejected", "exempt"]
 # the words a reader sees for each status code (the codes are the JSON contract and stay English)
 RECORD_STATUS_WORDS = {"scored": "已评分", "not_assessable": "信息不足，无法评价", "exempt": "免于评价", "vetoed": "一票否决"}
 INDICATOR_STATUS_WORDS = {"scored": "已评分", "not_assessable": "信息不足", "zero": "缺失按0分", "dropped": "缺失不计",
-                          "rejected": "不予采用", "exempt": "免评"}
+                          "not_applicable": "不适用", "rejected": "不予采用", "exempt": "免评"}
 
 
 class Model(BaseModel):
