@@ -202,3 +202,27 @@ def test_extends_can_put_a_condition_on_a_parents_indicator(tmp_path, engine_nam
     assert {i.id: i.status for i in result.indicators}["output"] == "not_applicable"
     parent = evaluate_record(load_ruleset("department-overall"), department(sector="乡镇").department, department(sector="乡镇"), engine_name)
     assert {i.id: i.status for i in parent.indicators}["output"] != "not_applicable"
+
+
+def test_the_report_says_how_a_total_over_the_applying_indicators_was_rescaled(tmp_path):
+    # local-rural-project's third test record: 联农带农 (5) 不适用, 9.50 + 50 + 25 + 10 = 94.50 of 95 → 99.47
+    from click.testing import CliRunner
+    from jixiao.cli.main import main
+    case = write(tmp_path, "case.yaml", """\
+case: {id: t-rural-3, unit: 示例县乡村振兴局, year: 2024}
+department: {id: t-xczx, name: 示例县乡村振兴局}
+projects:
+  - id: cy-3
+    name: 示例村通组道路硬化
+    budget: {final: 100}
+    actual: 95
+    indicators:
+      - {level1: 产出, level2: 数量, name: 硬化道路长度, direction: ">=", target: 100, actual: 100, unit: 公里}
+      - {level1: 效益, level2: 经济效益, name: 降低农产品运输成本, direction: ">=", target: 20, actual: 20, unit: 万元}
+      - {level1: 满意度, level2: 服务对象满意度, name: 沿线群众满意度, direction: ">=", target: 90, actual: 95, unit: "%"}
+    inputs: {linkage_task: false}
+""")
+    out = CliRunner().invoke(main, ["report", str(case), "--ruleset", "local-rural-project"])
+    assert out.exit_code == 0, out.output
+    assert ("得分99.47分（满分100分），等级为“优”。其中联农带农不适用，其分值5分不计，"
+            "按其余95分所得94.50分折算为100分制（94.50÷95×100）。") in out.output

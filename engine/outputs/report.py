@@ -256,7 +256,7 @@ class _Writer:
             if scored_any(record) and record.score is not None:
                 return f"{'、'.join(blocked)}信息不足，无法评定等级；可评价部分得{number(record.score)}分（{full}，非总分）。"
             return f"{'、'.join(blocked)}信息不足，无法评分，也无法评定等级。"
-        text = f"得分{number(record.score)}分（{full}），等级为“{record.grade}”。"
+        text = f"得分{number(record.score)}分（{full}），等级为“{record.grade}”。" + _rescaled(record)
         if record.vetoes:
             text += "".join(_sentence(v.reason) for v in record.vetoes)
         return text
@@ -357,6 +357,29 @@ def _count(label: str, value: int | None, unit: str) -> str | None:
 
 def _joined(parts: list[str | None], sep: str = "，") -> str:
     return sep.join(p for p in parts if p)
+
+
+def _whole(points: Decimal) -> str:
+    """A weight as a 公文 writes it: 5分, 2.5分 (not 5.00分)."""
+    return number(points, 0) if points == points.to_integral_value() else number(points)
+
+
+def _rescaled(record: RecordResult) -> str:
+    """The sentence that says how a total over fewer indicators was brought to the full score: the
+    indicators not applicable or not counted, their points, and the division (else 94.50 of 100
+    reads as 99.47 with no reason)."""
+    outside = [s for s in record.indicators if s.status == "not_applicable"]
+    dropped = [s for s in record.indicators if s.status == "dropped"]
+    if not (outside or dropped) or record.score is None:
+        return ""
+    left = sum((s.max_score for s in outside + dropped), Decimal(0))
+    kept = record.max_score - left
+    earned = sum((s.score for s in record.indicators if s.score is not None), Decimal(0))
+    which = "，".join(part for part in (
+        f"{'、'.join(s.name for s in outside)}不适用" if outside else "",
+        f"{'、'.join(s.name for s in dropped)}数据缺失不计" if dropped else "") if part)
+    return (f"其中{which}，其分值{_whole(left)}分不计，按其余{_whole(kept)}分所得{number(earned)}分折算为"
+            f"{_whole(record.max_score)}分制（{number(earned)}÷{_whole(kept)}×{_whole(record.max_score)}）。")
 
 
 def _sentence(text: str) -> str:
