@@ -70,3 +70,26 @@ def test_duplicate_record_ids_are_refused(tmp_path):
                    encoding="utf-8")
     out = CliRunner().invoke(main, ["cycle", "targets", str(bad)])
     assert out.exit_code == 2 and f"{bad}:4:" in out.output and "目标 a，字段 id" in out.output
+
+
+def test_monitoring_summary_page_across_units(tmp_path):
+    """监控汇总, worked by hand: the shipped file's three projects 红/黄/绿 one each, budgets
+    67 + 30 + 100 = 197, spent 30 + 19 + 20 = 69 → 69 ÷ 197 = 0.350254 → 35.03%; a second unit whose one
+    project states no budget: its budget total and progress are not stated (never 0), and so is
+    the grand total's budget, while its spending total is 69 + 5 = 74."""
+    other = tmp_path / "other.yaml"
+    other.write_text("case: {id: o, unit: 乙单位, year: 2024}\nmonitoring:\n"
+                     "  - {id: p1, name: 某项目, as_of: 2024-07-31, spent: 5}\n", encoding="utf-8")
+    path = tmp_path / "m.xlsx"
+    out = CliRunner().invoke(main, ["cycle", "monitor", str(MONITORING), str(other), "--format", "xlsx", "-o", str(path),
+                                    "--engine", "native"])
+    assert out.exit_code == 0, out.output
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["监控汇总", "运行监控表", "预警与纠偏"]
+    sheet = wb["监控汇总"]
+    assert [c.value for c in sheet[1]] == ["单位", "项目数", "红", "黄", "绿", "无法评定", "全年预算合计", "已执行合计", "执行进度"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert rows[0] == ("株洲市芦淞区委政法委（运行监控示例）", 3, 1, 1, 1, 0, 197, 69, 0.3503)
+    assert rows[1] == ("乙单位", 1, 0, 0, 0, 1, None, 5, None)
+    assert rows[2] == ("合计", 4, 1, 1, 1, 1, None, 74, None)
+    assert sheet["I2"].number_format == "0.00%"

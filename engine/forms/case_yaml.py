@@ -1,4 +1,5 @@
-"""Write a case as a YAML case file that `load_case` reads back to the same case.
+"""Write a case as a YAML case file that `load_case` reads back to the same case (and a target
+file as one that `load_cycle_file` reads back the same).
 
 Decimals are written as plain numbers with the decimals they state (320.00 stays 320.00, read
 back as Decimal by the case loader); fields left at their defaults are left out, as a person
@@ -11,7 +12,7 @@ from enum import Enum
 
 import yaml
 
-from jixiao.records.model import Case
+from jixiao.records.model import Model
 
 
 class _Dumper(yaml.SafeDumper):
@@ -34,7 +35,7 @@ _Dumper.add_representer(str, _str)
 _Dumper.add_multi_representer(Enum, lambda dumper, value: _str(dumper, value.value))
 
 
-def case_to_yaml(case: Case, header: str = "") -> str:
+def case_to_yaml(case: Model, header: str = "") -> str:
     data = case.model_dump(mode="python", exclude_defaults=True)
     body = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
     comment = "".join(f"# {line}\n" for line in header.splitlines())

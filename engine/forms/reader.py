@@ -23,9 +23,11 @@ from jixiao.records.cases import case_from_data
 from jixiao.core.decimals import exact
 from jixiao.core.errors import CaseError, Location, Problem
 from jixiao.core.i18n import _
+from jixiao.records.cycle import TargetFile, cycle_file_from_data
 from jixiao.records.model import Case
 from jixiao.core.yamlsource import LineMap
 from jixiao.forms import layout as L
+from jixiao.forms import layout_target as T
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,7 @@ _READERS: dict[str, Callable[[Any, str], Any]] = {
     "direction": lambda v, f: _choice(v, {**L.DIRECTIONS, **L.DIRECTION_ALIASES}, _("指标方向")),
     "indicator_kind": lambda v, f: _choice(v, {**L.KINDS, **{k: k for k in L.KINDS.values()}}, _("指标类型（定量/定性）")),
     "completion": lambda v, f: _choice(v, {c: c for c in L.COMPLETIONS}, _("完成情况")),
+    "basis": lambda v, f: _choice(v, {b: b for b in T.BASES}, _("指标值设定依据")),
     "rate": _rate,
     "text_list": _text_list,
     "input": lambda v, f: _input(v, f),
@@ -471,9 +474,9 @@ def _department_form(sheet: SheetReader, lines: CellMap) -> dict:
     return department
 
 
-def _info(sheet: SheetReader, lines: CellMap) -> dict:
+def _info(sheet: SheetReader, lines: CellMap, fields: list[L.Field] = L.INFO_FIELDS) -> dict:
     data: dict = {}
-    for field in L.INFO_FIELDS:
+    for field in fields:
         row = sheet.row_of(field.label)
         if row:
             sheet.read(f"B{row}", field.kind, data, field.path, lines)
@@ -483,6 +486,8 @@ def _info(sheet: SheetReader, lines: CellMap) -> dict:
 def _same_info(data: dict, info: dict, first: CellLocation, sheet: SheetReader, problems: list[Problem]) -> None:
     """A second 基本信息 sheet fills what the first left empty; a value it gives differently is a problem."""
     for group in ("case", "department"):
+        if group not in info:
+            continue
         known = data.setdefault(group, {})
         for key, value in _flat(info.get(group, {})):
             target = known
@@ -503,58 +508,136 @@ def _flat(values: dict, prefix: tuple = ()) -> list[tuple[tuple, Any]]:
     return out
 
 
-@exact
-def import_workbooks(paths: list[str | Path], warn: Callable[[str], None] = lambda message: None) -> Case:
-    """Read filled workbooks (one 基本信息, at most one 部门整体, any number of project forms and
-    项目清单 rows) into one validated case; raises CaseError listing every unreadable cell."""
-    problems: list[Problem] = []
-    lines = CellMap(str(paths[0]) if paths else "<input>")
-    data: dict = {"projects": []}
-    info_at: CellLocation | None = None
+def _open_books(paths: list[str | Path], problems: list[Problem]) -> list[BookReader]:
+    books = []
     for path in paths:
         path = Path(path)
         try:
-            book = BookReader(path, problems)
+            books.append(BookReader(path, problems))
         except FileNotFoundError:
             problems.append(Problem(_("文件不存在"), Location(str(path))))
-            continue
         except WorkbookTooLarge as exc:
             problems.append(Problem(str(exc), Location(str(path))))
-            continue
         except Exception as exc:  # not a zip, not a workbook
             problems.append(Problem(_("无法作为Excel工作簿（.xlsx）读取：{error}").format(error=exc), Location(str(path))))
-            continue
-        for ws in book.book.worksheets:
-            title = _label(ws["A1"].value)
-            sheet = SheetReader(book, ws)
-            if title == L.INFO:
-                info = _info(sheet, lines if info_at is None else CellMap(book.file))
-                if info_at is not None:  # a department and a project workbook: the same 基本信息
-                    _same_info(data, info, info_at, sheet, problems)
-                    continue
-                info_at = sheet.where("A1")
-                data.setdefault("case", {}).update(info.get("case", {}))
-                data.setdefault("department", {}).update(info.get("department", {}))
-            elif title == L.DEPARTMENT_FORM:
-                if "department_form" in data:
-                    problems.append(Problem(_("第二张部门整体支出绩效自评表"), sheet.where("A1")))
-                    continue
-                data["department_form"] = _department_form(sheet, lines)
-            elif title == L.PROJECT_FORM:
-                data["projects"].append(_project_form(sheet, lines, len(data["projects"])))
-            elif title == L.PROJECT_LIST:
-                data["projects"] += sheet.table(2, L.LIST_COLUMNS, lines, ("projects",), len(data["projects"]))
-            elif title == L.GUIDE:
+    return books
+
+
+CASE_FORMS = (L.PROJECT_FORM, L.DEPARTMENT_FORM, L.PROJECT_LIST)
+
+
+@exact
+def import_forms(paths: list[str | Path], warn: Callable[[str], None] = lambda message: None) -> Case | TargetFile:
+    """Read filled workbooks into what their forms are: 自评表 into a case (`import_workbooks`),
+    绩效目标申报表 into a target file. The two kinds are not read together."""
+    problems: list[Problem] = []
+    books = _open_books(paths, problems)
+    forms = [(book, ws, _label(ws["A1"].value)) for book in books for ws in book.book.worksheets]
+    targets = [(book, ws) for book, ws, title in forms if title == T.TARGET_FORM]
+    if targets:
+        mixed = next(((book, ws) for book, ws, title in forms if title in CASE_FORMS), None)
+        if mixed:
+            book, ws = mixed
+            problems.append(Problem(_("{form}不能与{target}一起导入：请分别导入").format(
+                form=_label(ws["A1"].value), target=T.TARGET_FORM), CellLocation(book.file, sheet=ws.title, cell="A1")))
+        return _target_file(forms, paths, problems, warn)
+    return _case(forms, paths, problems, warn)
+
+
+@exact
+def import_workbooks(paths: list[str | Path], warn: Callable[[str], None] = lambda message: None) -> Case:
+    """Read filled 自评表 workbooks (one 基本信息, at most one 部门整体, any number of project forms
+    and 项目清单 rows) into one validated case; raises CaseError listing every unreadable cell."""
+    read = import_forms(paths, warn)
+    if isinstance(read, TargetFile):
+        raise CaseError([Problem(_("这是{target}，不是自评表").format(target=T.TARGET_FORM), Location(str(paths[0])))])
+    return read
+
+
+def _skipped(warn: Callable[[str], None], book: BookReader, ws: Worksheet, titles: tuple[str, ...],
+             targets: bool = False) -> None:
+    message = _("{path}:{sheet}：已跳过，不是目标申报表（A1不是{titles}之一）") if targets else \
+        _("{path}:{sheet}：已跳过，不是自评表（A1不是{titles}之一）")
+    warn(message.format(path=book.path, sheet=ws.title, titles="、".join(titles)))
+
+
+def _no_info(paths: list, problems: list[Problem], targets: bool = False) -> None:
+    message = _("没有{sheet}工作表（案例编号、单位名称、年度）") if targets else \
+        _("没有{sheet}工作表（案例编号、单位名称、年度、部门编号、部门名称）")
+    problems.append(Problem(message.format(sheet=L.INFO), Location(str(paths[0]))))
+
+
+def _case(forms: list, paths: list, problems: list[Problem], warn: Callable[[str], None]) -> Case:
+    lines = CellMap(str(paths[0]) if paths else "<input>")
+    data: dict = {"projects": []}
+    info_at: CellLocation | None = None
+    for book, ws, title in forms:
+        sheet = SheetReader(book, ws)
+        if title == L.INFO:
+            info = _info(sheet, lines if info_at is None else CellMap(book.file))
+            if info_at is not None:  # a department and a project workbook: the same 基本信息
+                _same_info(data, info, info_at, sheet, problems)
                 continue
-            else:
-                warn(_("{path}:{sheet}：已跳过，不是自评表（A1不是{titles}之一）").format(
-                    path=path, sheet=ws.title, titles="、".join((L.INFO, L.PROJECT_FORM, L.DEPARTMENT_FORM, L.PROJECT_LIST))))
+            info_at = sheet.where("A1")
+            data.setdefault("case", {}).update(info.get("case", {}))
+            data.setdefault("department", {}).update(info.get("department", {}))
+        elif title == L.DEPARTMENT_FORM:
+            if "department_form" in data:
+                problems.append(Problem(_("第二张部门整体支出绩效自评表"), sheet.where("A1")))
+                continue
+            data["department_form"] = _department_form(sheet, lines)
+        elif title == L.PROJECT_FORM:
+            data["projects"].append(_project_form(sheet, lines, len(data["projects"])))
+        elif title == L.PROJECT_LIST:
+            data["projects"] += sheet.table(2, L.LIST_COLUMNS, lines, ("projects",), len(data["projects"]))
+        elif title != L.GUIDE:
+            _skipped(warn, book, ws, (L.INFO, L.PROJECT_FORM, L.DEPARTMENT_FORM, L.PROJECT_LIST))
     if paths and info_at is None:
-        problems.append(Problem(_("没有{sheet}工作表（案例编号、单位名称、年度、部门编号、部门名称）").format(sheet=L.INFO),
-                                Location(str(paths[0]))))
+        _no_info(paths, problems)
     if problems:
         raise CaseError(problems)
     department = data.pop("department_form", {})
     data["department"] = {**data.get("department", {}), **department}
     data = {"case": data.get("case", {}), "department": data["department"], "projects": data["projects"]}
     return case_from_data(data, lines)
+
+
+def _target_form(sheet: SheetReader, lines: CellMap, index: int) -> dict:
+    prefix = ("targets", index)
+    lines.put(prefix, sheet.where("A1"))
+    declaration: dict = {}
+    for field in T.TARGET_HEAD:
+        row = sheet.row_of(field.label)
+        if row:
+            sheet.read(f"C{row}", field.kind, declaration, field.path, lines, prefix)
+    header = sheet.row_of(T.TARGET_INDICATORS_ANCHOR)
+    if header:
+        indicators = sheet.listed(header + 1, T.TARGET_INDICATOR_COLUMNS, lines, prefix + ("indicators",))
+        if indicators:
+            declaration["indicators"] = indicators
+    return declaration
+
+
+def _target_file(forms: list, paths: list, problems: list[Problem], warn: Callable[[str], None]) -> TargetFile:
+    """基本信息 (the `case:` header) and every 绩效目标申报表 sheet, one declaration each."""
+    lines = CellMap(str(paths[0]))
+    data: dict = {"targets": []}
+    info_at: CellLocation | None = None
+    for book, ws, title in forms:
+        sheet = SheetReader(book, ws)
+        if title == L.INFO:
+            info = _info(sheet, lines if info_at is None else CellMap(book.file), T.TARGET_INFO_FIELDS)
+            if info_at is not None:
+                _same_info(data, info, info_at, sheet, problems)
+                continue
+            info_at = sheet.where("A1")
+            data["case"] = info.get("case", {})
+        elif title == T.TARGET_FORM:
+            data["targets"].append(_target_form(sheet, lines, len(data["targets"])))
+        elif title != L.GUIDE and title not in CASE_FORMS:  # a 自评表 sheet is already a problem
+            _skipped(warn, book, ws, (L.INFO, T.TARGET_FORM), targets=True)
+    if info_at is None:
+        _no_info(paths, problems, targets=True)
+    if problems:
+        raise CaseError(problems)
+    return cycle_file_from_data("targets", {"case": data.get("case", {}), "targets": data["targets"]}, lines)

@@ -16,9 +16,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from jixiao.records.cycle import TargetDeclaration, TargetFile
 from jixiao.records.inputs import Declarations, InputSpec
 from jixiao.records.model import Case, Department, Project
 from jixiao.forms import layout as L
+from jixiao.forms import layout_target as T
 from jixiao.core.errors import JixiaoError
 from jixiao.core.i18n import _
 from jixiao.core.office import save_workbook
@@ -28,6 +30,7 @@ BLANK_TEXT_ROWS = 3
 BLANK_VETO_ROWS = 6
 BLANK_COUNT_ROWS = 3
 BLANK_LIST_ROWS = 50
+BLANK_TARGET_ROWS = 15  # 产出 数量/质量/时效/成本, 效益 four kinds, 满意度, and room for more
 
 THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -117,9 +120,9 @@ def _labelled(ws: Worksheet, row: int, field: L.Field, value: Any, value_to: str
         validation(ws, [L.YES, L.NO], f"C{row}")
 
 
-def _anchor(ws: Worksheet, row: int, label: str, extra: bool = False) -> None:
+def _anchor(ws: Worksheet, row: int, label: str, extra: bool = False, last_col: str = "H") -> None:
     put(ws, f"A{row}", label, head=True, extra=extra)
-    merge(ws, f"A{row}", f"H{row}")
+    merge(ws, f"A{row}", f"{last_col}{row}")
 
 
 def _table(ws: Worksheet, row: int, columns: list[L.Column], rows: list[dict], blank: int) -> tuple[int, int]:
@@ -301,12 +304,12 @@ def department_sheet(ws: Worksheet, department: Department | None, specs: dict[s
     ws.freeze_panes = "A3"
 
 
-def info_sheet(ws: Worksheet, case: Case | None) -> None:
+def info_sheet(ws: Worksheet, case: Case | TargetFile | None, fields: list[L.Field] = L.INFO_FIELDS) -> None:
     ws["A1"] = L.INFO
     ws["A1"].font = Font(bold=True, size=16)
     ws.merge_cells("A1:B1")
     _widths(ws, {"A": 14, "B": 50})
-    for row, field in enumerate(L.INFO_FIELDS, 2):
+    for row, field in enumerate(fields, 2):
         put(ws, f"A{row}", field.label, head=True)
         value = get(case, field.path) if case else ("万元" if field.path == ("case", "currency") else None)
         put(ws, f"B{row}", value, fmt="@" if field.kind == "text" else None)
@@ -339,11 +342,22 @@ GUIDE_LINES = [
 ]
 
 
-def guide_sheet(ws: Worksheet) -> None:
+TARGET_GUIDE_LINES = [
+    "1. 每个项目填一张“项目支出绩效目标申报表”（可复制工作表）；“基本信息”填写申报文件编号、单位和年度，金额单位为万元。",
+    "2. 每个绩效指标填一行：一级指标（产出、效益、满意度）、二级指标（数量、质量、时效、成本、经济效益、社会效益、"
+    "生态效益、可持续影响、服务对象满意度）、三级指标、指标方向、年度指标值、计量单位、指标值设定依据。",
+    "3. 年度指标值能量化的只填数字（如95），单位填在“计量单位”栏；不能量化的填文字（如“效果明显”），审核时按未量化处理。",
+    "4. 未填报的数据请留空，不要填0：留空表示申报表未载明。",
+    "5. 黄色表头为本系统补充的栏目：上年实际值，年度指标值低于上年实际值时的理由，指标编号。",
+    "6. 填好后：jixiao import 本文件.xlsx -o 目标申报.yaml；再 jixiao cycle targets 目标申报.yaml。",
+]
+
+
+def guide_sheet(ws: Worksheet, lines: list[str] = GUIDE_LINES) -> None:
     ws["A1"] = L.GUIDE
     ws["A1"].font = Font(bold=True, size=16)
     ws.column_dimensions["A"].width = 110
-    for row, text in enumerate(GUIDE_LINES, 2):
+    for row, text in enumerate(lines, 2):
         ws[f"A{row}"] = text
         ws[f"A{row}"].alignment = WRAP
 
@@ -360,13 +374,56 @@ def sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def build_workbook(kind: str, case: Case | None = None, declared: Declarations | None = None) -> Workbook:
+TARGET_WIDTHS = {"A": 10, "B": 14, "C": 30, "D": 10, "E": 16, "F": 10, "G": 14, "H": 14, "I": 24, "J": 12}
+
+
+def target_sheet(ws: Worksheet, declaration: TargetDeclaration | None) -> None:
+    """One project's 绩效目标申报表: name, id, budget requested and 总体目标, then the indicators."""
+    _title(ws, T.TARGET_FORM, "J")
+    _widths(ws, TARGET_WIDTHS)
+    row = 3
+    for field in T.TARGET_HEAD:
+        _labelled(ws, row, field, get(declaration, field.path), value_to="J")
+        if field.path == ("goal",):
+            ws.row_dimensions[row].height = 60
+        row += 1
+    _anchor(ws, row, T.TARGET_INDICATORS_ANCHOR, last_col="J")
+    indicators = _dumped(declaration.indicators) if declaration and declaration.indicators else None
+    first, last = _table(ws, row + 1, T.TARGET_INDICATOR_COLUMNS, indicators, BLANK_TARGET_ROWS)
+    col = {c.field: get_column_letter(i) for i, c in enumerate(T.TARGET_INDICATOR_COLUMNS, 1)}
+    span = lambda field: f"{col[field]}{first}:{col[field]}{last}"  # noqa: E731
+    validation(ws, L.LEVEL1, span("level1"), strict=False)
+    validation(ws, L.LEVEL2, span("level2"), strict=False)
+    validation(ws, list(L.DIRECTIONS), span("direction"))
+    validation(ws, T.BASES, span("basis"))
+    ws.freeze_panes = "A3"
+
+
+def target_workbook(file: TargetFile | None) -> Workbook:
+    """填表说明 + 基本信息 (the file's `case:` header) + one 申报表 per declaration (one blank form
+    when there is no file)."""
+    wb = Workbook()
+    guide_sheet(wb.active, TARGET_GUIDE_LINES)
+    wb.active.title = L.GUIDE
+    taken = {L.GUIDE, L.INFO}
+    info_sheet(wb.create_sheet(L.INFO), file, T.TARGET_INFO_FIELDS)
+    for declaration in file.targets if file else [None]:
+        target_sheet(wb.create_sheet(sheet_name(declaration.name if declaration else "项目1", taken)), declaration)
+    return wb
+
+
+def build_workbook(kind: str, case: Case | TargetFile | None = None, declared: Declarations | None = None) -> Workbook:
     """`project`: 基本信息 + project forms (+ 项目清单 when blank); `department`: 基本信息 + the
-    department form (+ every project form of the case, so a whole case fits in one workbook).
+    department form (+ every project form of the case, so a whole case fits in one workbook);
+    `target`: 基本信息 + a 绩效目标申报表 per declaration of a target file.
     `declared`: the inputs of the rulesets the form is filled for, a row each on its form."""
     declared = declared or {}
-    if kind not in ("project", "department"):
-        raise JixiaoError(_("未知的表样类型“{kind}”（可用：project、department）").format(kind=kind))
+    if kind not in ("project", "department", "target"):
+        raise JixiaoError(_("未知的表样类型“{kind}”（可用：project、department、target）").format(kind=kind))
+    if kind == "target" or isinstance(case, TargetFile):
+        if kind != "target" or not (case is None or isinstance(case, TargetFile)):
+            raise JixiaoError(_("目标申报表（--kind target）只能用目标申报文件（含 `targets:`）填写，自评表只能用案例文件填写"))
+        return target_workbook(case)
     wb = Workbook()
     guide_sheet(wb.active)
     wb.active.title = L.GUIDE
@@ -385,5 +442,5 @@ def build_workbook(kind: str, case: Case | None = None, declared: Declarations |
     return wb
 
 
-def write_template(path, kind: str, case: Case | None = None, declared: Declarations | None = None) -> None:
+def write_template(path, kind: str, case: Case | TargetFile | None = None, declared: Declarations | None = None) -> None:
     save_workbook(build_workbook(kind, case, declared), path)

@@ -257,12 +257,18 @@ def _validated(model: type[Model], data: Any, lines) -> Any:
 def load_cycle_file(path: str | Path) -> TargetFile | MonitoringFile | AssessmentFile:
     """A target, monitoring or assessment file, told apart by its list (`targets:`, `monitoring:`, `assessments:`)."""
     data, lines = read_yaml(path, CaseError)
-    for key, model in CYCLE_FILES.items():
+    for key in CYCLE_FILES:
         if isinstance(data, dict) and key in data:
-            file = _validated(model, data, lines)
-            _unique_ids(getattr(file, key), key, lines)
-            return file
+            return cycle_file_from_data(key, data, lines)
     raise CaseError([Problem(_("目标申报文件须有 `targets:`，运行监控文件须有 `monitoring:`"), lines.find(()))])
+
+
+def cycle_file_from_data(key: str, data: Any, lines) -> TargetFile | MonitoringFile | AssessmentFile:
+    """A cycle file of kind `key` (`targets`, `monitoring`, `assessments`) from data read with `lines`
+    (a YAML file's, or a workbook's cells), validated with every problem at its place."""
+    file = _validated(CYCLE_FILES[key], data, lines)
+    _unique_ids(getattr(file, key), key, lines)
+    return file
 
 
 def _unique_ids(records: list, key: str, lines) -> None:
