@@ -107,9 +107,11 @@ YES_NO = st.sampled_from([True, False, "是", "否", None])
 DEPARTMENT_INPUTS = st.one_of(st.none(), st.fixed_dictionaries({}, optional={
     "fixed_assets_total": maybe(money(0, 3000)), "fixed_assets_in_use": maybe(money(0, 3000)),
     "key_spending": maybe(money(0, 1000)), "buildings_approved": maybe(money(0, 500)),
-    "buildings_actual": maybe(money(0, 600)), "budget_disclosed": YES_NO, "final_accounts_disclosed": YES_NO}))
+    "buildings_actual": maybe(money(0, 600)), "budget_disclosed": YES_NO, "final_accounts_disclosed": YES_NO,
+    "targets_reasonable": YES_NO}))
 PROJECT_INPUTS = st.one_of(st.none(), st.fixed_dictionaries({}, optional={
-    "households_planned": maybe(st.integers(0, 400)), "households_linked": maybe(st.integers(0, 500))}))
+    "linkage_task": YES_NO, "households_planned": maybe(st.integers(0, 400)),
+    "households_linked": maybe(st.integers(0, 500))}))
 
 
 @st.composite
