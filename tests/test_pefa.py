@@ -1,7 +1,8 @@
 """PEFA-style rulesets (rulesets/pefa-m1.yaml, pefa-m2.yaml) on the `assessment` record kind.
 
 Expected grades are worked by hand: M1 per the PEFA 2016 Framework (lowest dimension, "+" when any
-other is higher, none when the lowest is D*); M2's two-dimension table as given in the issue
+other is higher); D* aggregates as any other D and an aggregated score has no asterisk (framework
+section 2.2), so only a single-dimension indicator can be D*; M2's two-dimension table as given in the issue
 (A,B→B+; A,C→B; A,D→C+; B,C→C+; B,D→C; C,D→D+) and, for 3 and 4 dimensions, the rule of the slide
 deck cited in pefa-m2.yaml (mean on A=4…D=1, +.33 / +.25, rounded down to half grades)."""
 from __future__ import annotations
@@ -43,7 +44,7 @@ def _grade(compiled, grades, engine="native"):
 @pytest.mark.parametrize("grades, expected", [
     (["B", "A", "C"], "C+"),  # the framework's own example
     (["A"], "A"), (["C", "C"], "C"), (["D", "A"], "D+"), (["A", "A", "A", "B"], "B+"),
-    (["D", "D", "D"], "D"), (["A", "D*"], "D*"), (["D*", "D*"], "D*"), (["NA", "C", "B"], "C+"), (["NA", "B"], "B"),
+    (["D", "D", "D"], "D"), (["A", "D*"], "D+"), (["D*", "D*"], "D"), (["D*"], "D*"), (["D*", "C"], "D+"), (["NA", "C", "B"], "C+"), (["NA", "B"], "B"),
 ])
 def test_m1_weakest_link(grades, expected):
     assert _grade(M1, grades) == expected
@@ -75,7 +76,8 @@ def test_m2_equal_grades_stay(grade):
     (["B", "C", "C", "D"], "C"),     # 8/4 + .25 = 2.25
     (["A", "B", "C", "D"], "C+"),    # 10/4 + .25 = 2.75
     (["A", "D*"], "C+"),             # D* counts as D: 5/2 = 2.5
-    (["D*"], "D*"),
+    (["D*"], "D*"),                  # a single dimension: the indicator is that dimension
+    (["D*", "D*"], "D"),             # aggregated: no asterisk
     (["NA", "A", "B"], "B+"),        # NA left out: 7/2
 ])
 def test_m2_worked_examples(grades, expected):
@@ -84,14 +86,14 @@ def test_m2_worked_examples(grades, expected):
 
 # ---- every combination against the stated rules, both engines --------------------------------
 
-VALUE = {"A": 4, "B": 3, "C": 2, "D": 1}
+VALUE = {"A": 4, "B": 3, "C": 2, "D": 1, "D*": 1}
 NAMES = {Fraction(8, 2): "A", Fraction(7, 2): "B+", Fraction(6, 2): "B", Fraction(5, 2): "C+", Fraction(4, 2): "C",
          Fraction(3, 2): "D+", Fraction(2, 2): "D"}
 
 
 def _m1_rule(grades):
     scored = [g for g in grades if g != "NA"]
-    if "D*" in scored:
+    if scored == ["D*"]:
         return "D*"
     low = min(VALUE[g] for g in scored)
     name = "ABCD"[4 - low]
@@ -100,16 +102,16 @@ def _m1_rule(grades):
 
 def _m2_rule(grades):
     scored = [g for g in grades if g != "NA"]
-    if all(g == "D*" for g in scored):
+    if scored == ["D*"]:
         return "D*"
-    mean = Fraction(sum(VALUE.get(g, 1) for g in scored), len(scored))
+    mean = Fraction(sum(VALUE[g] for g in scored), len(scored))
     mean += {3: Fraction(33, 100), 4: Fraction(25, 100)}.get(len(scored), 0)
     return NAMES[Fraction(int(mean * 2), 2)]
 
 
-@pytest.mark.parametrize("n", [2, 3, 4])
+@pytest.mark.parametrize("n", [1, 2, 3, 4])
 def test_all_combinations_follow_the_rules(n):
-    combos = list(itertools.combinations_with_replacement("ABCD", n))
+    combos = list(itertools.combinations_with_replacement(["A", "B", "C", "D", "D*"], n))
     file = _file(*combos)
     for record, grades in zip(file.assessments, combos):
         assert evaluate_record(M1, record, file, "native").grade == _m1_rule(grades), grades
