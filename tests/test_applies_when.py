@@ -226,3 +226,15 @@ projects:
     assert out.exit_code == 0, out.output
     assert ("得分99.47分（满分100分），等级为“优”。其中联农带农不适用，其分值5分不计，"
             "按其余95分所得94.50分折算为100分制（94.50÷95×100）。") in out.output
+
+
+def test_show_and_diff_name_an_indicators_condition(tmp_path):
+    from click.testing import CliRunner
+    from jixiao.cli.main import main
+    shown = CliRunner().invoke(main, ["rulesets", "show", "local-rural-project"])
+    row = next(line for line in shown.output.splitlines() if line.startswith("linkage "))
+    assert "inputs.linkage_task is None or inputs.linkage_task" in row and "适用条件" in shown.output
+    child = write(tmp_path, "child.yaml", "id: child\nextends: department-overall\ntitle: t\nprovenance: p\n"
+                                          "indicators:\n  - id: output\n    applies_when: sector == \"政法\"\n")
+    diff = CliRunner().invoke(main, ["rulesets", "diff", "department-overall", str(child)])
+    assert f'~ 指标 output applies_when: （无） → sector == "政法"  ({child}:7)' in diff.output

@@ -76,9 +76,12 @@ def show(ref: str) -> None:
         if rows:
             out.extend(["", title, tabulate(rows, headers=columns, disable_numparse=True)])
 
-    section(_("指标"), "indicator", [_("编号"), _("名称"), _("分值"), _("计分方法"), _("分值出处"), _("方法出处")],
-            lambda e: ["· " * e.depth + e.ident, e.fields.get("name", ""), e.fields.get("weight", ""), _method(e),
-                       short(e.origins["weight"]), short(e.origins["method"]) if "method" in e.origins else ""])
+    conditional = any("applies_when" in e.fields for (k, _), e in entries.items() if k == "indicator")
+    section(_("指标"), "indicator", [_("编号"), _("名称"), _("分值"), _("计分方法")] + [_("适用条件")] * conditional
+            + [_("分值出处"), _("方法出处")],
+            lambda e: ["· " * e.depth + e.ident, e.fields.get("name", ""), e.fields.get("weight", ""), _method(e)]
+            + [e.fields.get("applies_when", "")] * conditional
+            + [short(e.origins["weight"]), short(e.origins["method"]) if "method" in e.origins else ""])
     section(_("等级"), "grade", [_("等级"), _("下限"), _("出处")], lambda e: [e.ident, e.fields["min"], short(e.origins["min"])])
     section(_("定性档次"), "tier", [_("档次"), _("得分比例"), _("出处")],
             lambda e: [e.ident, e.fields["range"], short(e.origins["range"])])

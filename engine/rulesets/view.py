@@ -117,6 +117,7 @@ def flatten(sources: list[Source]) -> dict[tuple[str, str], Entry]:
             sub = ("method",) if key == "method" else ("method", key.split(".", 1)[1])
             entry.put(key, value, lines.find(path + sub))
         entry.put("missing", node.missing, exact(lines, path + ("missing",)))
+        entry.put("applies_when", node.applies_when, exact(lines, path + ("applies_when",)))
         entry.put("source", node.source, lines.find(path + ("source",)))
         out[("indicator", node.id)] = entry
         for k, child in enumerate(node.children):
