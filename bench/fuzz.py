@@ -8,7 +8,8 @@ it compiles, decided by both engines on the same generated project records. Prin
 were refused with a typed RulesetError, how many agreed, and the four figures that must be 0 —
 escapes (an expression holding `__class__`, `open(…)`, a subscript … that compiled), crashes
 (anything but a JixiaoError), hangs (one expression over --hang seconds, compile plus all its
-records) and disagreements (the engines' fired rules or errors differ on a record). The first few
+records, and again when timed a second time: one slow trial on a shared machine is not a hang) and
+disagreements (the engines' fired rules or errors differ on a record). The first few
 of each are printed; exit status 1 if any of the four is not 0. The CI-sized run is
 tests/test_expression_fuzz.py.
 """
@@ -42,10 +43,19 @@ def main() -> int:
     for index in range(args.n):
         text, hostile = fuzz.expression(rng, args.depth)
         outcome, detail, seconds = fuzz.trial(text, hostile, records)
-        slowest = max(slowest, seconds)
         if seconds > args.hang:
-            counts["hang"] += 1
-            examples["hang"].append(f"{seconds:.1f} s: {text}")
+            # a hang is the expression's, not the machine's: a trial slowed by other work on a shared
+            # machine (or a collection of this process's garbage) is timed again, and counts only if
+            # it is slow again
+            again = fuzz.trial(text, hostile, records)[2]
+            if again > args.hang:
+                counts["hang"] += 1
+                examples["hang"].append(f"{seconds:.1f} s, again {again:.1f} s: {text}")
+            else:
+                counts["slow once"] += 1
+                examples["slow once"].append(f"{seconds:.1f} s, again {again * 1000:.0f} ms: {text}")
+            seconds = again
+        slowest = max(slowest, seconds)
         counts[outcome] += 1
         if outcome in ("escape", "crash", "disagree") and len(examples[outcome]) < 5:
             examples[outcome].append(f"{text}  →  {detail[:300]}")
@@ -55,7 +65,8 @@ def main() -> int:
     print(f"expressions: {args.n:,} (seed {args.seed}, depth {args.depth}), {args.records} records each, {elapsed:.0f} s")
     print(f"refused with a RulesetError: {counts['refused']:,}; compiled and decided alike by both engines: {counts['agree']:,}")
     print(f"escapes: {counts['escape']}  crashes: {counts['crash']}  hangs (> {args.hang} s): {counts['hang']}  "
-          f"disagreements: {counts['disagree']}  (slowest expression: {slowest:.2f} s)")
+          f"disagreements: {counts['disagree']}  (slowest expression: {slowest:.2f} s; "
+          f"over {args.hang} s once but not when timed again: {counts['slow once']})")
     for kind, lines in examples.items():
         for line in lines:
             print(f"  {kind}: {line}")
