@@ -63,9 +63,9 @@ def test_bands_that_touch_at_a_closed_and_an_open_bound_are_clean():
 
 def test_bands_overlap_gap_and_empty():
     overlap = _bands({"lte": "0.1", "points": 10}, {"gte": "0.1", "points": 0})
-    assert [p.message for p in overlap] == ["indicator `x`: bands 1 (lte 0.1) and 2 (gte 0.1) overlap; the first listed wins"]
+    assert [p.message for p in overlap] == ["指标`x`：第1档（lte 0.1）与第2档（gte 0.1）重叠，以先列者为准"]
     gap = _bands({"lt": "0.1", "points": 10}, {"gt": "0.1", "points": 0})
     assert [p.message for p in gap] == [
-        "indicator `x`: no band covers the values between band 1 (lt 0.1) and band 2 (gt 0.1); they would score 0"]
+        "指标`x`：第1档（lt 0.1）与第2档（gt 0.1）之间的值无档可归，将得0分"]
     empty = _bands({"gt": "0.1", "lt": "0.1", "points": 1})
-    assert [p.message for p in empty] == ["indicator `x`: band 1 (gt 0.1, lt 0.1) contains no value"]
+    assert [p.message for p in empty] == ["指标`x`：第1档（gt 0.1，lt 0.1）不含任何值"]
