@@ -49,10 +49,10 @@ _JSON_ERRORS = {
     "Expecting ':' delimiter": N_("此处应为冒号“:”"),
     "Expecting ',' delimiter": N_("此处应为逗号“,”"),
     "Extra data": N_("值之后有多余内容"),
-    "Unterminated string starting at": N_("字符串缺少结尾的引号"),
+    "Unterminated string starting at": N_("文字缺少结尾的引号"),
     "Invalid \\escape": N_("无效的转义符“\\”"),
     "Invalid \\uXXXX escape": N_("无效的转义符“\\uXXXX”"),
-    "Invalid control character at": N_("字符串中有控制字符"),
+    "Invalid control character at": N_("文字中有控制字符"),
 }
 
 
