@@ -71,13 +71,13 @@ def test_a_condition_reading_a_missing_field_is_rejected_at_its_line(tmp_path):
         load_ruleset(str(main))
     (problem,) = caught.value.problems
     assert str(problem).startswith(f"{main}:6:")
-    assert "unknown name `sectr`" in str(problem) and "sector" in str(problem)
+    assert "未知名称`sectr`" in str(problem) and "sector" in str(problem)
 
 
 def test_a_projects_ruleset_cannot_read_a_department_field(tmp_path):
     path = write(tmp_path, "p.yaml", "id: p\ntitle: t\napplies_to: project\nprovenance: p\nfindings:\n"
                                      "  - {id: f, when: actual > 0, problem: x, improvement: y, applies_when: sector == \"政法\"}\n")
-    with pytest.raises(RulesetError, match="unknown name `sector`"):
+    with pytest.raises(RulesetError, match="未知名称`sector`"):
         load_ruleset(str(path))
 
 

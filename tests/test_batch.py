@@ -91,8 +91,8 @@ def test_a_bad_record_is_reported_and_the_others_are_scored(tmp_path):
     errors = {line["source"]: line["error"] for line in lines if "error" in line}
     assert errors == {
         f"{records}:2": f"{records}:2: 项目 bad，字段 actual：“完成”不是数值",
-        f"{records}:3": f"{records}:3: not JSON: Expecting value (column 1)",
-        f"{records}:5": f'{records}:5: a record is a JSON object with "department" (a whole case) or "project"',
+        f"{records}:3": f"{records}:3: 不是有效的JSON：此处应为值（第1列）",
+        f"{records}:5": f"{records}:5: 每条记录应为含“department”（整个案例）或“project”的JSON对象",
         str(tmp_path / "missing.yaml"): f"{tmp_path / 'missing.yaml'}: 文件不存在",
     }
     assert "4 条记录失败" in result.output

@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from conftest import SAMPLE
 from jixiao.batch.runner import LOST, Scorer, Unit, run_batch
 from jixiao.cli.main import main
+from jixiao.core.i18n import set_language
 from test_batch import project_line, read_lines
 
 
@@ -37,6 +38,21 @@ def test_a_case_with_one_unscoreable_amount_keeps_its_good_records(tmp_path):
     assert lines[1]["id"] == "nt-gbzn" and lines[1]["error"].endswith(
         "项目 nt-gbzn，字段 actual：数值1E+999999999过大（绝对值应小于10的15次方）")
     assert [line.get("grade") for line in lines[2:]] == ["良", "中"]  # as in test_batch: 85.79 and 78.40
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_case_with_duplicate_project_ids_is_refused_whole_in_either_language(tmp_path, lang):
+    """Two projects with one id cannot be told apart in the output: neither is scored (the check
+    once compared the message with English words and, once it was Chinese, scored both)."""
+    case = Path(__file__).parent / "malformed" / "cases" / "duplicate_project_ids.yaml"
+    out = tmp_path / "out.jsonl"
+    try:
+        result = CliRunner().invoke(main, ["--lang", lang, "batch", str(case), "-o", str(out), "--engine", "native"])
+    finally:
+        set_language(None)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    (line,) = read_lines(out)
+    assert line["error"].endswith("项目编号重复（与第1个项目相同）" if lang == "zh" else "duplicate project id (also project #1)")
 
 
 @dataclass

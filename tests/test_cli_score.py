@@ -94,7 +94,7 @@ def test_ruleset_expression_error_names_file_line_and_column(tmp_path):
     assert result.exit_code == 2 and "Traceback" not in result.output
     lines = result.stderr.splitlines()
     assert f"{rules}:6:9: 表达式`actual.__class__`：不允许以“_”开头的名称：`__class__`" in lines[0]
-    assert f"{rules}:7:9: expression `actaul`: unknown name `actaul` (did you mean `actual`?)" in lines[1]
+    assert f"{rules}:7:9: 表达式`actaul`：未知名称`actaul`（是否应为 `actual`？）" in lines[1]
 
 
 def test_shipped_rulesets_load_outside_the_checkout(tmp_path):

@@ -93,7 +93,7 @@ def test_a_lost_firing_is_detected(project_rs, monkeypatch, dropped):
             return self._filter(real.complete_and_start_action(handle, state), handle, state)
 
     monkeypatch.setattr(engine, "_c", Lossy())
-    with pytest.raises(EngineError, match="lost a firing"):
+    with pytest.raises(EngineError, match="漏报了触发"):
         evaluate_record(project_rs, record, None, "durable")
 
 

@@ -82,7 +82,7 @@ def test_a_check_improvement_is_validated_like_any_template(tmp_path):
     path.write_text("id: c\ntitle: t\napplies_to: department\nprovenance: p\nchecks:\n"
                     "  - {id: c, name: c, assert: spending.total > 0, message: m, improvement: \"核对{spending.totl}\"}\n",
                     encoding="utf-8")
-    with pytest.raises(RulesetError, match="has no field `totl`"):
+    with pytest.raises(RulesetError, match="没有字段`totl`"):
         load_ruleset(str(path))
 
 

@@ -81,7 +81,7 @@ def test_generated_metrics_agree_with_the_loop():
     assert seen == {"value", *KINDS}
 
 
-KINDS = ["metric `g` is rounded but gives", "`l`不是列表", "需要数值", "需要是/否"]
+KINDS = ["计算量`g`设有 round，但得出", "`l`不是列表", "需要数值", "需要是/否"]
 
 
 def test_generated_rules_agree_with_the_loop():
@@ -99,7 +99,7 @@ def test_generated_rules_agree_with_the_loop():
         if want[0] == "value":
             seen_fired |= want[1]
         else:
-            errors.add(next(k for k in ("t.yaml:4:1: condition `b` gives", "表达式`t and c > 0`：需要是/否")
+            errors.add(next(k for k in ("t.yaml:4:1：条件`b`得出", "表达式`t and c > 0`：需要是/否")
                             if k in want[1]))
     assert len(errors) == 2  # a number is not yes/no, both at the top of a rule and inside it
     assert {"finding:r1", "check.fail:r1", "check.fail:r6", "finding:r6"} <= seen_fired

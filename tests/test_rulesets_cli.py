@@ -192,7 +192,7 @@ def test_chart_without_matplotlib_is_a_clear_error(tmp_path, monkeypatch):
     result = run("simulate", "--base", "mof-project-selfeval", "--candidate", "hubei-project-selfeval",
                  *TOP_CASES, "--chart", str(tmp_path / "c.png"))
     assert result.exit_code == 2
-    assert "--chart needs matplotlib: pip install 'jixiao[chart]'" in result.output
+    assert "--chart 需要 matplotlib：pip install 'jixiao[chart]'" in result.output
 
 
 def test_simulate_refuses_rulesets_for_different_records():

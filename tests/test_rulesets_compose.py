@@ -111,7 +111,7 @@ def test_a_child_that_breaks_the_weights_is_reported_at_the_childs_line(tmp_path
     """)
     with pytest.raises(RulesetError) as caught:
         load_ruleset(str(child))
-    assert [str(p) for p in caught.value.problems] == [f"{child}:4:3: indicator weights add up to 105, not the stated total 100"]
+    assert [str(p) for p in caught.value.problems] == [f"{child}:4:3: 指标权重合计105分，与总分100分不符"]
 
 
 def test_an_error_in_an_inherited_value_points_into_the_parent(tmp_path):

@@ -63,9 +63,28 @@ def test_bands_that_touch_at_a_closed_and_an_open_bound_are_clean():
 
 def test_bands_overlap_gap_and_empty():
     overlap = _bands({"lte": "0.1", "points": 10}, {"gte": "0.1", "points": 0})
-    assert [p.message for p in overlap] == ["indicator `x`: bands 1 (lte 0.1) and 2 (gte 0.1) overlap; the first listed wins"]
+    assert [p.message for p in overlap] == ["指标`x`：第1档（lte 0.1）与第2档（gte 0.1）重叠，以先列者为准"]
     gap = _bands({"lt": "0.1", "points": 10}, {"gt": "0.1", "points": 0})
     assert [p.message for p in gap] == [
-        "indicator `x`: no band covers the values between band 1 (lt 0.1) and band 2 (gt 0.1); they would score 0"]
+        "指标`x`：第1档（lt 0.1）与第2档（gt 0.1）之间的值无档可归，将得0分"]
     empty = _bands({"gt": "0.1", "lt": "0.1", "points": 1})
-    assert [p.message for p in empty] == ["indicator `x`: band 1 (gt 0.1, lt 0.1) contains no value"]
+    assert [p.message for p in empty] == ["指标`x`：第1档（gt 0.1，lt 0.1）不含任何值"]
+
+
+def test_validate_speaks_english_on_request(monkeypatch):
+    """The expectations above are the default Chinese; `--lang en` gives the same problems in English."""
+    from jixiao.core.i18n import set_language
+    monkeypatch.chdir(BROKEN)
+    try:
+        result = CliRunner().invoke(main, ["--lang", "en", "rulesets", "validate", "children_weights.yaml", "unknown_metric.yaml",
+                                           "bands_gap.yaml", "yaml_syntax.yaml"])
+    finally:
+        set_language(None)
+    assert result.exit_code == 2
+    assert result.stdout.splitlines() == [
+        "children_weights.yaml:15:13: indicator `results`: children's weights add up to 50, not its weight 60",
+        "unknown_metric.yaml:12:33: expression `execution_rat`: unknown name `execution_rat` (did you mean `execution_rate`?)",
+        "bands_gap.yaml:17:11: indicator `execution`: no band covers the values between band 3 (lt 0.8) and band 2 "
+        "(gt 0.8, lt 0.9); they would score 0",
+        "yaml_syntax.yaml:13:7: YAML syntax error: expected ',' or '}', but got ':' (while parsing a flow mapping)",
+    ]

@@ -29,14 +29,14 @@ def test_dotted_names_and_literal_braces():
 
 
 @pytest.mark.parametrize("text, message", [
-    ("{x.__class__}", "is not a field name"),
-    ("{x.__class__.__init__.__globals__}", "is not a field name"),
-    ("{x!r}", "is not a field name"),
-    ("{x:>10}", "is not a field name"),
-    ("{x[0]}", "is not a field name"),
-    ("{rate|eval}", "unknown filter `eval`"),
-    ("结余{carry", "unbalanced brace"),
-    ("结余}carry", "unbalanced brace"),
+    ("{x.__class__}", "不是字段名"),
+    ("{x.__class__.__init__.__globals__}", "不是字段名"),
+    ("{x!r}", "不是字段名"),
+    ("{x:>10}", "不是字段名"),
+    ("{x[0]}", "不是字段名"),
+    ("{rate|eval}", "未知格式`eval`"),
+    ("结余{carry", "花括号不成对"),
+    ("结余}carry", "花括号不成对"),
 ])
 def test_refuses_python_internals_and_format_specs(text, message):
     with pytest.raises(RulesetError) as info:

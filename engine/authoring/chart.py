@@ -6,7 +6,7 @@ grades with Latin letters (优 → A excellent …) and says so in a note.
 """
 from __future__ import annotations
 
-from jixiao.core.i18n import language
+from jixiao.core.i18n import _, language
 from jixiao.core.errors import JixiaoError
 from jixiao.authoring.simulate import NO_GRADE, Simulation
 
@@ -23,7 +23,7 @@ def _matplotlib():
     try:
         import matplotlib
     except ImportError:
-        raise ChartError("--chart needs matplotlib: pip install 'jixiao[chart]'") from None
+        raise ChartError(_("--chart 需要 matplotlib：pip install 'jixiao[chart]'")) from None
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib import font_manager

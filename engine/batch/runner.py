@@ -31,7 +31,7 @@ from jixiao.core.errors import CaseError, JixiaoError, Location, Problem, record
 from jixiao.scoring.declared import InputsInUse
 from jixiao.scoring.evaluate import evaluate_record
 from jixiao.outputs.publication import withheld
-from jixiao.core.i18n import _
+from jixiao.core.i18n import N_, _
 from jixiao.records.model import Case, CaseMeta, Department, Project
 from jixiao.scoring.results import RECORD_STATUS_WORDS
 from jixiao.engines import get_engine
@@ -40,6 +40,20 @@ from jixiao.core.problems import problems_from
 from jixiao.core.yamlsource import LineMap, read_yaml
 
 LINES_SUFFIXES = (".jsonl", ".ndjson")
+
+
+# the json module's messages (a fixed set) in the reader's language; any other stays as json says it
+_JSON_ERRORS = {
+    "Expecting value": N_("此处应为值"),
+    "Expecting property name enclosed in double quotes": N_("此处应为加双引号的键名"),
+    "Expecting ':' delimiter": N_("此处应为冒号“:”"),
+    "Expecting ',' delimiter": N_("此处应为逗号“,”"),
+    "Extra data": N_("值之后有多余内容"),
+    "Unterminated string starting at": N_("文字缺少结尾的引号"),
+    "Invalid \\escape": N_("无效的转义符“\\”"),
+    "Invalid \\uXXXX escape": N_("无效的转义符“\\uXXXX”"),
+    "Invalid control character at": N_("文字中有控制字符"),
+}
 
 
 @dataclass(frozen=True)
@@ -109,13 +123,13 @@ class Scorer:
         try:
             if unit.text is None:
                 if unit.path.endswith(LINES_SUFFIXES):
-                    raise CaseError([Problem("cannot read file", Location(unit.path))])
+                    raise CaseError([Problem(_("无法读取文件"), Location(unit.path))])
                 return self._case_file(unit)
             return self._json_line(unit)
         except JixiaoError as exc:
             return [_failure(unit.source, None, exc)]
         except Exception as exc:  # a bug must not lose the other records' results
-            return [_failure(unit.source, None, JixiaoError(f"internal error: {type(exc).__name__}: {exc}"))]
+            return [_failure(unit.source, None, JixiaoError(_("内部错误：{kind}：{error}").format(kind=type(exc).__name__, error=exc)))]
 
     def _case_file(self, unit: Unit) -> list[Output]:
         data, lines = read_yaml(unit.path, CaseError)
@@ -137,9 +151,11 @@ class Scorer:
         try:
             data = json.loads(unit.text, parse_float=str)  # exact decimals: the models read the text
         except json.JSONDecodeError as exc:
-            raise CaseError([Problem(f"not JSON: {exc.msg} (column {exc.colno})", Location(unit.path, unit.line))]) from None
+            error = _(_JSON_ERRORS[exc.msg]) if exc.msg in _JSON_ERRORS else exc.msg
+            raise CaseError([Problem(_("不是有效的JSON：{error}（第{column}列）").format(error=error, column=exc.colno),
+                                     Location(unit.path, unit.line))]) from None
         if not isinstance(data, dict) or not ({"department", "project"} & data.keys()):
-            raise CaseError([Problem('a record is a JSON object with "department" (a whole case) or "project"',
+            raise CaseError([Problem(_("每条记录应为含“department”（整个案例）或“project”的JSON对象"),
                                      Location(unit.path, unit.line))])
         if "department" in data:
             try:
@@ -152,7 +168,7 @@ class Scorer:
             return out
         unknown = sorted(set(data) - {"case", "project"})
         if unknown:
-            raise CaseError([Problem(f"unknown key {', '.join(unknown)} (a project record has case and project)",
+            raise CaseError([Problem(_("未知键{keys}（项目记录只含case与project）").format(keys=_("、").join(unknown)),
                                      Location(unit.path, unit.line))])
         try:
             meta = CaseMeta.model_validate(data["case"]) if data.get("case") is not None else None
@@ -175,7 +191,8 @@ class Scorer:
             meta = CaseMeta.model_validate(data.get("case"))
         except (ValidationError, AttributeError):
             raise error from None
-        if not isinstance(projects, list) or any(p.message.startswith("duplicate project id") for p in error.problems):
+        duplicate = _("项目编号重复（与第{n}个项目相同）").partition("{n}")[0]  # records/cases.py's words
+        if not isinstance(projects, list) or any(p.message.startswith(duplicate) for p in error.problems):
             raise error
         department = data.get("department")
         dept_id = department.get("id") if isinstance(department, dict) else None

@@ -5,6 +5,7 @@ import click
 
 from jixiao.cli.common import abort
 from jixiao.core.errors import JixiaoError
+from jixiao.core.i18n import _
 
 
 @click.command("serve")
@@ -23,7 +24,7 @@ def serve(host: str, port: int, folder: str | None, workers: int, max_mb: int, m
         from jixiao.service.app import create_app
         from jixiao.service.limits import Limits
     except ImportError as exc:
-        raise click.ClickException(f"jixiao serve needs the serve extra: pip install 'jixiao[serve]' ({exc})") from None
+        raise click.ClickException(_("jixiao serve 需要安装 serve 扩展：pip install 'jixiao[serve]'（{error}）").format(error=exc)) from None
     limits = Limits(max_mb * 1024 * 1024, max_cases, timeout)
     try:
         app = create_app(folder, limits)
@@ -35,5 +36,5 @@ def serve(host: str, port: int, folder: str | None, workers: int, max_mb: int, m
         uvicorn.run("jixiao.service.app:from_environment", factory=True, host=host, port=port, workers=workers,
                     log_level="warning")
     else:
-        click.echo(f"jixiao serve: http://{host}:{port}/  (API /api, OpenAPI /openapi.json)", err=True)
+        click.echo(_("jixiao serve：http://{host}:{port}/（接口 /api，OpenAPI /openapi.json）").format(host=host, port=port), err=True)
         uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -25,7 +25,7 @@ def set_language(lang: str | None) -> None:
     global _chosen
     if lang is not None and lang not in LANGUAGES:
         from jixiao.core.errors import JixiaoError
-        raise JixiaoError(f"unknown language {lang!r}: zh, en")
+        raise JixiaoError(_("未知语言{lang!r}：可选 zh、en").format(lang=lang))
     _chosen = lang
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from jixiao.core.errors import Location, Problem
-from jixiao.core.i18n import _
+from jixiao.core.i18n import N_, _
 
 
 class LineMap:
@@ -231,6 +231,58 @@ def _load(text: str, file: str, loader_type: type) -> tuple[Any, LineMap]:
         loader.dispose()
 
 
+# PyYAML's words for the syntax errors people make, in the reader's language (the English ids are
+# PyYAML's own); any other message stays as PyYAML says it
+_YAML_PROBLEMS = [
+    (r"mapping values are not allowed here", N_("此处不能出现“: ”（请检查缩进；含“: ”的文字请加引号）")),
+    (r"expected ',' or '\}', but got (?P<got>.+)", N_("应为“,”或“}}”，实为{got}")),
+    (r"expected ',' or '\]', but got (?P<got>.+)", N_("应为“,”或“]”，实为{got}")),
+    (r"expected <block end>, but found (?P<got>.+)", N_("缩进或层次有误：此处不应出现{got}")),
+    (r"expected '<document start>', but found (?P<got>.+)", N_("内容已结束，此处不应出现{got}")),
+    (r"found unexpected end of stream", N_("文件意外结束")),
+    (r"found character '\\t' that cannot start any token", N_("此处有制表符（Tab）：缩进请用空格")),
+    (r"found character (?P<char>.+) that cannot start any token", N_("此处不能以字符{char}开头（以此字符开头的文字请加引号）")),
+    (r"found undefined alias (?P<name>.+)", N_("别名{name}未定义")),
+    (r"expected alphabetic or numeric character, but found (?P<got>.+)", N_("应为字母或数字，实为{got}")),
+    (r"found unknown escape character (?P<char>.+)", N_("未知的转义字符{char}")),
+    (r"could not find expected ':'", N_("缺少“:”")),
+    (r"but found another document", N_("此处又开始了一个文档")),
+]
+_YAML_CONTEXTS = {
+    "while parsing a flow mapping": N_("读取花括号内的映射时"),
+    "while parsing a flow sequence": N_("读取方括号内的列表时"),
+    "while parsing a block mapping": N_("读取映射时"),
+    "while parsing a block collection": N_("读取列表时"),
+    "while scanning a quoted scalar": N_("读取带引号的文字时"),
+    "while scanning a double-quoted scalar": N_("读取带引号的文字时"),
+    "while scanning for the next token": N_("读取下一项时"),
+    "while scanning a simple key": N_("读取键时"),
+    "while scanning an anchor": N_("读取锚点时"),
+    "while scanning an alias": N_("读取别名时"),
+    "expected a single document in the stream": N_("文件只能含一个文档"),
+}
+_YAML_TOKENS = {"'<stream end>'": N_("文件结尾"), "'<scalar>'": N_("文字或数值"),
+                "'<block mapping start>'": N_("映射的开始"), "'<block sequence start>'": N_("列表的开始")}
+
+
+def _yaml_words(message: str) -> str:
+    """PyYAML's `message` in the reader's language, where it is one people meet."""
+    for pattern, words in _YAML_PROBLEMS:
+        match = re.fullmatch(pattern, message)
+        if match:
+            return _(words).format(**{k: _yaml_token(v) for k, v in match.groupdict().items()})
+    return _(_YAML_CONTEXTS[message]) if message in _YAML_CONTEXTS else message
+
+
+def _yaml_token(shown: str) -> str:
+    """A token or character PyYAML quotes (`'<scalar>'`, `':'`, `'\\t'`) as the reader's language quotes it."""
+    if shown in _YAML_TOKENS:
+        return _(_YAML_TOKENS[shown])
+    if len(shown) >= 2 and shown[0] == shown[-1] == "'":
+        return _("“{token}”").format(token=shown[1:-1])
+    return shown
+
+
 def yaml_problem(exc: yaml.YAMLError, file: str) -> Problem:
     mark = getattr(exc, "problem_mark", None)
     where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
@@ -238,7 +290,9 @@ def yaml_problem(exc: yaml.YAMLError, file: str) -> Problem:
     context = getattr(exc, "context", None)
     if isinstance(exc, yaml.constructor.ConstructorError):
         return Problem(what, where)  # our own refusals: already a sentence
-    return Problem(_("YAML语法错误：{what}").format(what=what) + (f"（{context}）" if context else ""), where)
+    if context:
+        return Problem(_("YAML语法错误：{what}（{context}）").format(what=_yaml_words(what), context=_yaml_words(context)), where)
+    return Problem(_("YAML语法错误：{what}").format(what=_yaml_words(what)), where)
 
 
 def read_yaml(path: str | Path, error_type: type) -> tuple[Any, LineMap]:

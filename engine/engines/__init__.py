@@ -10,6 +10,7 @@ import threading
 from typing import Any
 
 from jixiao.core.errors import EngineError
+from jixiao.core.i18n import _
 from jixiao.engines.durable import DurableEngine, durable_available
 from jixiao.engines.native import NativeEngine
 
@@ -29,12 +30,12 @@ def get_engine(name: str = "auto"):
     if engine is not None:
         return engine
     if name not in ("durable", "native"):
-        raise EngineError(f"unknown engine {name!r} (auto, durable, native)")
+        raise EngineError(_("未知引擎{name!r}（可用：auto、durable、native）").format(name=name))
     with _ENGINES_LOCK:
         if name not in _ENGINES:
             if name == "durable":
                 if not durable_available():
-                    raise EngineError("durable-rules is not installed or does not import on this Python; use --engine native")
+                    raise EngineError(_("durable-rules 未安装或无法在此 Python 版本下导入；请改用 --engine native"))
                 _ENGINES[name] = DurableEngine()
             else:
                 _ENGINES[name] = NativeEngine()

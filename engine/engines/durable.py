@@ -11,6 +11,7 @@ from typing import Any
 from jixiao.rulesets.compiler import CompiledRuleset
 from jixiao.engines.durable_json import MAX_CONJUNCTIONS, Operands, Scale, build_scales, rule_condition, scale_literals
 from jixiao.core.errors import EngineError, EvaluationError
+from jixiao.core.i18n import _
 from jixiao.engines.native import raise_rule_failure
 from jixiao.expressions.native import comparable, compile_node
 
@@ -105,7 +106,7 @@ class DurableEngine:
         try:
             return self._c.create_ruleset(name, json.dumps(definition, ensure_ascii=False))
         except Exception as exc:  # durable-rules says only "error code: N"
-            raise EngineError(f"durable-rules rejected the compiled ruleset {ruleset_id}: {exc}") from exc
+            raise EngineError(_("durable-rules 拒绝了编译后的规则集 {id}：{error}").format(id=ruleset_id, error=exc)) from exc
 
     def _values(self, compiled: CompiledRuleset, plan: _Plan, ns: dict) -> dict[str, Any]:
         """Every operand's value for this record; see `_failed` for operands that cannot be computed."""
@@ -176,7 +177,7 @@ class DurableEngine:
             fact[MARK] = 1
             names = self._run(plan, json.dumps(fact, ensure_ascii=False), sid)
         if names.count(SENTINEL) != 1:
-            raise EngineError(f"durable-rules lost a firing: the rule every record fires fired {names.count(SENTINEL)} times")
+            raise EngineError(_("durable-rules 漏报了触发：每条记录都应触发一次的规则触发了{count}次").format(count=names.count(SENTINEL)))
         fired = {plan.rule_ids[name] for name in names if name != SENTINEL}
         self._verify(plan, fact, fired)
         return fired
@@ -189,7 +190,7 @@ class DurableEngine:
         try:
             status, state = c.assert_fact(handle, text)
             if status != 0:  # 1: no rule matched — impossible with the sentinel; 2: fact seen before
-                raise EngineError(f"durable-rules answered status {status} to a record of {plan.name}")
+                raise EngineError(_("durable-rules 对 {ruleset} 的一条记录返回状态 {status}").format(status=status, ruleset=plan.name))
             action = c.start_action_for_state(handle, state)  # the rules that matched, one by one
             while action:
                 message = action[1] if isinstance(action, tuple) else action
@@ -203,11 +204,11 @@ class DurableEngine:
                     pass  # the session may not exist: the error that matters is the first one
             if isinstance(exc, EngineError):
                 raise
-            raise EngineError(f"durable-rules failed on a record: {exc}") from exc
+            raise EngineError(_("durable-rules 处理记录失败：{error}").format(error=exc)) from exc
         try:
             c.delete_state(handle, sid)
         except c.error as exc:
-            raise EngineError(f"durable-rules could not delete session {sid}: {exc}") from exc
+            raise EngineError(_("durable-rules 无法删除会话 {sid}：{error}").format(sid=sid, error=exc)) from exc
         return names
 
     def _verify(self, plan: _Plan, fact: dict, fired: set[str]) -> None:
@@ -215,10 +216,8 @@ class DurableEngine:
             if not keys <= fact.keys():
                 continue  # some operand unknown: neither needs to fire
             if (rule_id in fired) == (other in fired):
-                raise EngineError(
-                    f"durable-rules lost a firing: {rule_id} and {other} both "
-                    f"{'fired' if rule_id in fired else 'missed'} with all their data known"
-                )
+                raise EngineError((_("durable-rules 触发有误：{rule} 与 {other} 数据齐全，却同时触发") if rule_id in fired else
+                                   _("durable-rules 漏报了触发：{rule} 与 {other} 数据齐全，却都未触发")).format(rule=rule_id, other=other))
 
 
 _INSTANCES = itertools.count(1)  # ruleset names are global inside the C engine

@@ -28,6 +28,7 @@ from typing import Any, Iterable
 
 from jixiao.expressions import nodes as n
 from jixiao.core.errors import EngineError
+from jixiao.core.i18n import _
 
 _DURABLE_OP = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "!=": "$neq"}
 _NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
@@ -105,8 +106,8 @@ def _fits(images: list[float], low: float | None, high: float | None) -> bool:
 
 
 def _unrepresentable(values: list[Decimal]) -> list[float]:
-    raise EngineError("durable-rules compares doubles, and no plain doubles keep the order of "
-                      + ", ".join(str(v) for v in values) + "; use --engine native")
+    raise EngineError(_("durable-rules 以双精度浮点数比较，没有浮点数能保持 {values} 的大小顺序；请改用 --engine native").format(
+        values=", ".join(str(v) for v in values)))
 
 
 @dataclass

@@ -101,7 +101,7 @@ def compile_node(node: n.Node) -> Closure:
         return _compile_call(node)
     if isinstance(node, n.Aggregate):
         return _compile_aggregate(node)
-    raise TypeError(f"unknown node {node!r}")
+    raise TypeError(_("未知节点{node!r}").format(node=node))
 
 
 def _compile_name(node: n.Name) -> Closure:
@@ -274,7 +274,7 @@ def _compile_call(node: n.Call) -> Closure:
                 return None
             return pick(values)
         return extreme
-    raise TypeError(f"unknown function {func}")
+    raise TypeError(_("未知函数{func}").format(func=func))
 
 
 def _compile_aggregate(node: n.Aggregate) -> Closure:

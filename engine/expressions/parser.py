@@ -16,7 +16,7 @@ import re
 from decimal import Decimal
 
 from jixiao.core.decimals import bounded
-from jixiao.core.i18n import _
+from jixiao.core.i18n import N_, _
 from jixiao.expressions import nodes as n
 from jixiao.core.errors import ExpressionError, Location, Problem
 
@@ -26,6 +26,21 @@ from jixiao.core.errors import ExpressionError, Location, Problem
 MAX_EXPRESSION_CHARS = 5_000
 MAX_DEPTH = 40
 _DECIMAL_LITERAL = re.compile(r"([0-9][0-9_]*)?(\.[0-9_]*)?([eE][-+]?[0-9_]+)?")
+# Python's words for the syntax errors people make, in the reader's language (the English ids are
+# Python's own); any other message stays as Python says it
+_SYNTAX_ERRORS = [
+    (re.compile(r"invalid syntax"), N_("写法无法识别")),
+    (re.compile(r"invalid decimal literal"), N_("数值写法有误")),
+    (re.compile(r"unexpected indent"), N_("多余的缩进")),
+    (re.compile(r"expected 'else' after 'if' expression"), N_("`if`之后缺少`else`")),
+    (re.compile(r"'(?P<char>.)' was never closed"), N_("“{char}”没有闭合")),
+    (re.compile(r"unmatched '(?P<char>.)'"), N_("“{char}”没有对应的左括号")),
+    (re.compile(r"closing parenthesis '(?P<close>.)' does not match opening parenthesis '(?P<open>.)'"),
+     N_("右括号“{close}”与左括号“{open}”不配对")),
+    (re.compile(r"unterminated string literal \(detected at line (?P<line>\d+)\)"), N_("文字缺少结尾的引号（第{line}行）")),
+    (re.compile(r"invalid character '(?P<char>.)' \(U\+(?P<code>[0-9A-F]+)\)"), N_("不允许的字符“{char}”（U+{code}）：符号请用半角")),
+    (re.compile(r"leading zeros in decimal integer literals are not permitted.*"), N_("整数不能以0开头")),
+]
 
 FUNCTIONS: dict[str, tuple[int, int | None]] = {
     # name: (min args, max args or None)
@@ -104,7 +119,7 @@ class _Parser:
                 if exc.lineno == 1 and column is not None and exc.offset:
                     column = column + exc.offset - 1
             raise ExpressionError(
-                [Problem(_("表达式`{text}`：语法错误：{error}").format(text=_shown(self.text), error=exc.msg),
+                [Problem(_("表达式`{text}`：语法错误：{error}").format(text=_shown(self.text), error=syntax_error(exc.msg)),
                          Location(self.where.file, line, column))]
             ) from None
         except (RecursionError, MemoryError):
@@ -257,6 +272,15 @@ def parse_expression(text: str, where: Location = Location()) -> n.Node:
     if not isinstance(text, str):
         raise ExpressionError([Problem(_("应为表达式（文字），实为{value}").format(value=_shown(repr(text))), where)])
     return _Parser(text, where).parse()
+
+
+def syntax_error(message: str) -> str:
+    """Python's syntax error `message` in the reader's language, where it is one people make."""
+    for pattern, words in _SYNTAX_ERRORS:
+        match = pattern.fullmatch(message)
+        if match:
+            return _(words).format(**match.groupdict())
+    return message
 
 
 def _shown(text: str) -> str:

@@ -102,7 +102,7 @@ def template_type_problem(placeholder: Placeholder, kind: Any) -> str | None:
 
 def parse_template(source: str, where: Location = Location()) -> Template:
     if not isinstance(source, str):
-        raise RulesetError([Problem(f"expected a text template, got {source!r}", where)])
+        raise RulesetError([Problem(_("模板应为文字，实为{value!r}").format(value=source), where)])
     problems: list[Problem] = []
     parts: list[str | Placeholder] = []
     # {{ and }} stand for literal braces
@@ -113,18 +113,20 @@ def parse_template(source: str, where: Location = Location()) -> Template:
         segments.append(escaped[position:match.start()])
         parts.append(_unescape(segments[-1]))
         inside = match.group(1).strip()
-        name, _, filter_name = inside.partition("|")
+        name, _bar, filter_name = inside.partition("|")
         name, filter_name = name.strip(), (filter_name.strip() or "text")
         if not _NAME.match(name) or any(p.startswith("_") for p in name.split(".")):
-            problems.append(Problem(f"template `{source}`: `{{{inside}}}` is not a field name (use {{name}} or {{name|pct}})", where))
+            problems.append(Problem(_("模板`{text}`：`{{{inside}}}`不是字段名（应写{{name}}或{{name|pct}}）").format(
+                text=source, inside=inside), where))
         elif filter_name not in FILTERS:
-            problems.append(Problem(f"template `{source}`: unknown filter `{filter_name}` (known: {', '.join(FILTERS)})", where))
+            problems.append(Problem(_("模板`{text}`：未知格式`{filter}`（可用：{known}）").format(
+                text=source, filter=filter_name, known=", ".join(FILTERS)), where))
         else:
             parts.append(Placeholder(tuple(name.split(".")), filter_name))
         position = match.end()
     rest = escaped[position:]
     if any("{" in s or "}" in s for s in segments + [rest]):
-        problems.append(Problem(f"template `{source}`: unbalanced brace (write {{{{ or }}}} for a literal brace)", where))
+        problems.append(Problem(_("模板`{text}`：花括号不成对（花括号本身请写作{{{{或}}}}）").format(text=source), where))
     parts.append(_unescape(rest))
     if problems:
         raise RulesetError(problems)

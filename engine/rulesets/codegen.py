@@ -21,6 +21,7 @@ from typing import Any, Callable
 
 from jixiao.core.decimals import CONTEXT, quantum, round_half_up
 from jixiao.core.errors import EvaluationError
+from jixiao.core.i18n import _
 from jixiao.expressions import nodes as n
 from jixiao.expressions.codegen import Builder, counts_items
 from jixiao.core.pyast import assign, call, class_is, define, is_, load
@@ -36,7 +37,8 @@ def rounded(metric, value: Any) -> Any:
     if metric.round is None or value is None:
         return value
     if not isinstance(value, Decimal):
-        raise EvaluationError(f"{metric.expr.where}: metric `{metric.name}` is rounded but gives {value!r}, not a number")
+        raise EvaluationError(_("{where}：计算量`{name}`设有 round，但得出{value!r}，不是数值").format(
+            where=metric.expr.where, name=metric.name, value=value))
     return round_half_up(value, metric.round)
 
 
@@ -44,7 +46,8 @@ def yes_no(rule, value: Any) -> bool | None:
     """A rule's condition must give yes, no or unknown."""
     if value is None or isinstance(value, bool):
         return value
-    raise EvaluationError(f"{rule.expr.where}: condition `{rule.expr.node.text}` gives {value!r}, not yes/no")
+    raise EvaluationError(_("{where}：条件`{text}`得出{value!r}，不是是/否").format(
+        where=rule.expr.where, text=rule.expr.node.text, value=value))
 
 
 def metrics_each(metrics: list) -> MetricsRun:

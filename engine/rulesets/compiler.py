@@ -5,7 +5,6 @@ All problems are collected and raised together, each as `file:line:column: messa
 """
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -27,7 +26,8 @@ from jixiao.expressions.templates import Template, parse_template, template_type
 from jixiao.expressions.typecheck import (
     ANY, BOOL, NUM, SCALAR, TEXT, Checker, ListType, RecordType, TypeProblem, describe, record_types,
 )
-from jixiao.core.i18n import _
+from jixiao.core.i18n import N_, _
+from jixiao.core.problems import did_you_mean
 from jixiao.core.yamlsource import LineMap
 
 
@@ -234,7 +234,7 @@ class _Compiler:
         for placeholder in template.placeholders:
             message = self.unknown_path(placeholder.path, {})
             if message:
-                self.problems.append(Problem(f"template `{text}`: {message}", where))
+                self.problems.append(Problem(_("模板`{text}`：{message}").format(text=text, message=message), where))
         if len(self.problems) == before:
             self.pending.append(("template", template, where, {}))
         return template
@@ -248,23 +248,24 @@ class _Compiler:
         if head in locals_:
             scope: Any = locals_[head]
         elif head in self.metric_names:
-            return None if len(path) == 1 else f"metric `{head}` has no fields (`{'.'.join(path)}`)"
+            return None if len(path) == 1 else _("计算量`{name}`没有字段（`{path}`）").format(name=head, path=".".join(path))
         elif head in self.scope:
             scope = self.scope[head]
         else:
-            return f"unknown name `{head}`{_did_you_mean(head, self.known_top(locals_))}"
+            return _("未知名称`{name}`{hint}").format(name=head, hint=did_you_mean(head, self.known_top(locals_)))
         for i, part in enumerate(path[1:], start=1):
             if isinstance(scope, dict):
                 if not scope and head == "declared_counts":
                     return None  # open mapping
                 if part not in scope and path[i - 1] == "inputs":
                     return _("数据项 `{path}` 未在规则集的 inputs: 中声明{hint}").format(
-                        path=".".join(path[:i + 1]), hint=_did_you_mean(part, sorted(scope)))
+                        path=".".join(path[:i + 1]), hint=did_you_mean(part, sorted(scope)))
                 if part not in scope:
-                    return f"`{'.'.join(path[:i])}` has no field `{part}`{_did_you_mean(part, sorted(scope))}"
+                    return _("`{path}`没有字段`{part}`{hint}").format(
+                        path=".".join(path[:i]), part=part, hint=did_you_mean(part, sorted(scope)))
                 scope = scope[part]
             else:
-                return f"`{'.'.join(path[:i])}` has no fields (`{'.'.join(path)}`)"
+                return _("`{path}`没有字段（`{full}`）").format(path=".".join(path[:i]), full=".".join(path))
         return None
 
     def check_names(self, node: n.Node, where: Location, locals_: dict | None = None) -> None:
@@ -272,7 +273,8 @@ class _Compiler:
         if isinstance(node, n.Name):
             message = self.unknown_path(node.path, locals_)
             if message:
-                self.problems.append(Problem(f"expression `{node.text}`: {message}", Location(where.file, node.line or where.line, node.column or where.column)))
+                self.problems.append(Problem(_("表达式`{text}`：{message}").format(text=node.text, message=message),
+                                             Location(where.file, node.line or where.line, node.column or where.column)))
             return
         if isinstance(node, n.Aggregate):
             self.check_names(node.iterable, where, locals_)
@@ -282,7 +284,8 @@ class _Compiler:
                 if isinstance(scope, ListOf):
                     element_scope = scope.fields
                 else:
-                    self.problems.append(Problem(f"expression `{node.text}`: `{node.iterable.dotted}` is not a list", where))
+                    self.problems.append(Problem(_("表达式`{text}`：{message}").format(
+                        text=node.text, message=_("`{name}`不是列表").format(name=node.iterable.dotted)), where))
             inner = dict(locals_, **{node.var: element_scope})
             self.check_names(node.element, where, inner)
             if node.condition is not None:
@@ -308,7 +311,7 @@ class _Compiler:
             key = f"{kind}:{ident}"
             where = lines.find(path)
             if key in seen:
-                self.problems.append(Problem(f"duplicate {kind} id `{ident}` (first at {seen[key]})", where))
+                self.problems.append(Problem(_(_DUPLICATE[kind]).format(id=ident, first=seen[key]), where))
                 return False
             seen[key] = where
             return True
@@ -319,7 +322,8 @@ class _Compiler:
                 if not unique("metric", name, lines, ("metrics", name)):
                     continue
                 if name in self.scope:
-                    self.problems.append(Problem(f"metric `{name}` hides the record field of the same name", lines.find(("metrics", name))))
+                    self.problems.append(Problem(_("计算量`{name}`与记录的同名字段重名，会遮蔽该字段").format(name=name),
+                                                 lines.find(("metrics", name))))
                 spec = metric if isinstance(metric, Metric) else Metric(expr=metric)
                 path = ("metrics", name, "expr") if isinstance(metric, Metric) else ("metrics", name)
                 expr = self.expression(spec.expr, lines, path, "rounded" if spec.round is not None else "metric")
@@ -406,7 +410,8 @@ class _Compiler:
     def _grade_known(self, grade: str | None, lines: LineMap, path: tuple) -> None:
         names = [g.name for g in self.main.grades]
         if grade is not None and grade not in names:
-            self.problems.append(Problem(f"unknown grade `{grade}` (grades: {', '.join(names)})", lines.find(path)))
+            self.problems.append(Problem(_("未知等级`{grade}`（等级：{grades}）").format(grade=grade, grades=_("、").join(names)),
+                                         lines.find(path)))
 
     def _indicator(self, node: IndicatorNode, lines: LineMap, path: tuple, inherited: str,
                    above: tuple[str, ...], rules: list[Rule], unique,
@@ -419,8 +424,8 @@ class _Compiler:
         if node.children:
             total = sum((c.weight for c in node.children), Decimal(0))
             if total != node.weight:
-                self.problems.append(Problem(
-                    f"indicator `{node.id}`: children's weights add up to {total}, not its weight {node.weight}", lines.find(path + ("weight",))))
+                self.problems.append(Problem(_("指标`{id}`：下级指标权重合计{total}分，与其权重{weight}分不符").format(
+                    id=node.id, total=total, weight=node.weight), lines.find(path + ("weight",))))
             children = tuple(self._indicator(c, lines, path + ("children", i), missing, above + (node.name,), rules, unique,
                                              applies)
                              for i, c in enumerate(node.children))
@@ -433,9 +438,8 @@ class _Compiler:
             self.problems.extend(band_problems(node.id, method, lines, path + ("method", "bands")))
             for j, band in enumerate(method.bands):
                 if band.points > node.weight:
-                    self.problems.append(Problem(
-                        f"indicator `{node.id}`: band gives {band.points} points, more than the weight {node.weight}",
-                        lines.find(path + ("method", "bands", j, "points"))))
+                    self.problems.append(Problem(_("指标`{id}`：分档得分{points}分，超过其权重{weight}分").format(
+                        id=node.id, points=band.points, weight=node.weight), lines.find(path + ("method", "bands", j, "points"))))
         if isinstance(method, ConditionMethod):
             expr = self.expression(method.when, lines, path + ("method", "when"))
             if expr:
@@ -466,7 +470,7 @@ class _Compiler:
                 return
             if state.get(name) == 1:
                 cycle = trail[trail.index(name):] + [name]
-                self.problems.append(Problem(f"metrics form a cycle: {' → '.join(cycle)}", metrics[name].expr.where))
+                self.problems.append(Problem(_("计算量循环引用：{cycle}").format(cycle=" → ".join(cycle)), metrics[name].expr.where))
                 return
             state[name] = 1
             for dep in sorted(deps[name]):
@@ -482,23 +486,39 @@ class _Compiler:
         rs = self.main
         top = sum((node.weight for node in rs.indicators), Decimal(0))
         if rs.indicators and top != rs.total:
-            self.problems.append(Problem(f"indicator weights add up to {top}, not the stated total {rs.total}", lines.find(("indicators",))))
+            self.problems.append(Problem(_("指标权重合计{top}分，与总分{total}分不符").format(top=top, total=rs.total),
+                                         lines.find(("indicators",))))
         mins = [g.min for g in rs.grades]
         if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
-            self.problems.append(Problem("grades must be listed from the highest `min` down, each `min` different", lines.find(("grades",))))
+            self.problems.append(Problem(_("等级须按`min`从高到低排列，各等级的`min`不得相同"), lines.find(("grades",))))
         if rs.grades and rs.grades[-1].min != 0:
-            self.problems.append(Problem(f"the lowest grade must start at 0 (it starts at {rs.grades[-1].min}): some scores would get no grade", lines.find(("grades",))))
+            self.problems.append(Problem(_("最低等级须从0分起（现为{min}分）：否则部分得分没有等级").format(min=rs.grades[-1].min),
+                                         lines.find(("grades",))))
         for g in rs.grades:
             if g.min > rs.total:
-                self.problems.append(Problem(f"grade `{g.name}` needs {g.min}, more than the total {rs.total}: it can never be reached", lines.find(("grades",))))
+                self.problems.append(Problem(_("等级`{name}`须得{min}分，超过总分{total}分，永远无法达到").format(
+                    name=g.name, min=g.min, total=rs.total), lines.find(("grades",))))
         if rs.disqualified_grade not in [g.name for g in rs.grades]:
-            self.problems.append(Problem(f"disqualified_grade `{rs.disqualified_grade}` is not one of the grades", lines.find(("disqualified_grade",))))
+            self.problems.append(Problem(_("disqualified_grade 所填`{grade}`不是所列等级之一").format(grade=rs.disqualified_grade),
+                                         lines.find(("disqualified_grade",))))
         for i, tier in enumerate(rs.tiers):
             if tier.min > tier.max:
-                self.problems.append(Problem(f"tier `{tier.name}`: min {tier.min} is above max {tier.max}", lines.find(("tiers", i))))
+                self.problems.append(Problem(_("档次`{name}`：`min` {min} 大于 `max` {max}").format(name=tier.name, min=tier.min, max=tier.max),
+                                             lines.find(("tiers", i))))
 
 
 _INPUT_TYPES = {"amount": NUM, "rate": NUM, "count": NUM, "yesno": BOOL, "date": TEXT, "text": TEXT, "choice": TEXT}
+
+
+# a second id of a kind (the kinds `unique` is called with)
+_DUPLICATE = {
+    "metric": N_("计算量编号`{id}`重复（首次出现于{first}）"),
+    "veto": N_("一票否决编号`{id}`重复（首次出现于{first}）"),
+    "exemption": N_("免评编号`{id}`重复（首次出现于{first}）"),
+    "check": N_("核对编号`{id}`重复（首次出现于{first}）"),
+    "finding": N_("问题与建议编号`{id}`重复（首次出现于{first}）"),
+    "indicator": N_("指标编号`{id}`重复（首次出现于{first}）"),
+}
 
 
 def _with_inputs(kind: str, declared: Declarations) -> tuple[dict, dict]:
@@ -536,7 +556,7 @@ def band_problems(ident: str, method: BandsMethod, lines: LineMap, path: tuple) 
         high = (band.lt, False) if band.lt is not None else (band.lte, True) if band.lte is not None else (None, False)
         where = lines.find(path + (j,))
         if low[0] is not None and high[0] is not None and (low[0] > high[0] or (low[0] == high[0] and not (low[1] and high[1]))):
-            problems.append(Problem(f"indicator `{ident}`: band {j + 1} ({_band(band)}) contains no value", where))
+            problems.append(Problem(_("指标`{id}`：第{n}档（{band}）不含任何值").format(id=ident, n=j + 1, band=_band(band)), where))
             continue
         spans.append((j, low, high, where))
     # sort by lower bound: unbounded first, then by value, a closed bound before an open one
@@ -547,13 +567,12 @@ def band_problems(ident: str, method: BandsMethod, lines: LineMap, path: tuple) 
             r_value, r_closed, r_band = reach
             first, second = sorted((j, r_band))
             if r_value is None or low is None or low < r_value or (low == r_value and low_closed and r_closed):
-                problems.append(Problem(f"indicator `{ident}`: bands {first + 1} ({_band(method.bands[first])}) and "
-                                        f"{second + 1} ({_band(method.bands[second])}) overlap; the first listed wins",
-                                        lines.find(path + (second,))))
+                problems.append(Problem(_("指标`{id}`：第{first}档（{a}）与第{second}档（{b}）重叠，以先列者为准").format(
+                    id=ident, first=first + 1, a=_band(method.bands[first]), second=second + 1, b=_band(method.bands[second])),
+                    lines.find(path + (second,))))
             elif low > r_value or not (low_closed or r_closed):
-                problems.append(Problem(f"indicator `{ident}`: no band covers the values between band {r_band + 1} "
-                                        f"({_band(method.bands[r_band])}) and band {j + 1} ({_band(method.bands[j])}); "
-                                        f"they would score 0", where))
+                problems.append(Problem(_("指标`{id}`：第{first}档（{a}）与第{second}档（{b}）之间的值无档可归，将得0分").format(
+                    id=ident, first=r_band + 1, a=_band(method.bands[r_band]), second=j + 1, b=_band(method.bands[j])), where))
         if reach is None or high is None or (reach[0] is not None and (high > reach[0] or (high == reach[0] and high_closed))):
             reach = (high, high_closed, j)
     return problems
@@ -562,7 +581,7 @@ def band_problems(ident: str, method: BandsMethod, lines: LineMap, path: tuple) 
 def _band(band) -> str:
     parts = [f"{op} {format(v, 'f')}" for op, v in (("gt", band.gt), ("gte", band.gte), ("lt", band.lt), ("lte", band.lte))
              if v is not None]
-    return ", ".join(parts) or "any value"
+    return _("，").join(parts) or _("任意值")
 
 
 def _pair(yes: str, no: str, ident: str, expr: CompiledExpr) -> list[Rule]:
@@ -571,11 +590,6 @@ def _pair(yes: str, no: str, ident: str, expr: CompiledExpr) -> list[Rule]:
     negated = n.Unary(text=f"not ({node.text})", line=node.line, column=node.column, op="not", operand=node)
     return [Rule(f"{yes}:{ident}", yes, expr),
             Rule(f"{no}:{ident}", no, CompiledExpr(negated, compile_fast(negated), expr.where), negates=f"{yes}:{ident}")]
-
-
-def _did_you_mean(word: str, options: list[str]) -> str:
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    return f" (did you mean `{close[0]}`?)" if close else ""
 
 
 def _digest(sources: list[Source]) -> str:

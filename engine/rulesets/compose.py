@@ -113,7 +113,7 @@ class _Merger:
         parent_ids = {item.get("id") for item in parent if isinstance(item, dict)}
         for ident, j in by_id.items():
             if child[j].get("remove") is True and ident not in parent_ids:
-                self.problems.append(Problem(f"`remove: true` for `{ident}`, which the parent does not have at this level",
+                self.problems.append(Problem(_("`remove: true`：父规则集在此层级没有`{id}`").format(id=ident),
                                              self.cl.find(cpath + (j, "remove"))))
         staged: list[tuple[str, int, int | None]] = []
         for i, item in enumerate(parent):
@@ -150,7 +150,7 @@ def resolve(data: dict, lines: LineMap, read_parent: Callable[[str], tuple[Any, 
         return data, lines
     parent, parent_lines = read_parent(ref)
     if not isinstance(parent, dict):
-        raise RulesetError([Problem(f"parent ruleset `{ref}` is not a mapping", lines.find(("extends",)))])
+        raise RulesetError([Problem(_("父规则集`{ref}`应为映射").format(ref=ref), lines.find(("extends",)))])
     return compose(parent, parent_lines, data, lines)
 
 

@@ -32,7 +32,8 @@ def evaluate_record(compiled: CompiledRuleset, record: Project | Department, cas
     """Score one department or project."""
     kind = record_kind(record)
     if compiled.kind not in (kind, "any"):
-        raise EvaluationError(f"ruleset {compiled.id} applies to {compiled.kind} records, not to {kind} {record.id}")
+        raise EvaluationError(_("规则集 {id} 适用于 {kind} 记录，不适用于 {record_kind} {record}").format(
+            id=compiled.id, kind=compiled.kind, record_kind=kind, record=record.id))
     rule_engine = get_engine(engine)
     rs = compiled.ruleset
     names = compiled.reads  # None: every field (tests compare the two)

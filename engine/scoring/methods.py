@@ -43,7 +43,8 @@ def _points(value: Decimal, places: int) -> Decimal:
 def _require_number(leaf: CompiledIndicator, value: Any) -> Decimal | None:
     if value is None or isinstance(value, Decimal):
         return value
-    raise EvaluationError(f"indicator `{leaf.node.id}`: value `{leaf.value.node.text}` gives {value!r}, not a number")
+    raise EvaluationError(_("指标`{id}`：取值`{text}`得出{value!r}，不是数值").format(
+        id=leaf.node.id, text=leaf.value.node.text, value=value))
 
 
 def score_rate(leaf: CompiledIndicator, method: RateMethod, value: Decimal | None, places: int) -> Outcome:
