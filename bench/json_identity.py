@@ -5,7 +5,7 @@
     python bench/json_identity.py --check before.txt           # on the new: exit 1 on any difference
 
 Covers `jixiao score --format json` (default rulesets, and the review rulesets) and `jixiao report
---format json` on every case in cases/ and cases/review/, and the JSON of every record that
+--format json` on every case in cases/, cases/real/ and cases/review/, and the JSON of every record that
 the parity test generates (tests/test_parity.py's hypothesis strategies, derandomized, the same
 `--examples` per ruleset) under every shipped ruleset, with both engines. Run it on the old code
 and on the new with the same options.
@@ -30,7 +30,7 @@ def _cli_outputs() -> dict[str, bytes]:
     from jixiao.cli.main import main
     runner = CliRunner()
     out: dict[str, bytes] = {}
-    cases = sorted([*ROOT.glob("cases/*.yaml"), *ROOT.glob("cases/review/*.yaml")])
+    cases = sorted([*ROOT.glob("cases/*.yaml"), *ROOT.glob("cases/real/*.yaml"), *ROOT.glob("cases/review/*.yaml")])
     for path in cases:
         name = path.relative_to(ROOT).as_posix()
         for label, args in (("score", ["score", str(path), "--format", "json"]),
@@ -44,6 +44,7 @@ def _cli_outputs() -> dict[str, bytes]:
 
 
 def _parity():
+    sys.path.insert(0, str(ROOT / "tests"))  # test_parity imports conftest, as pytest would find it
     spec = importlib.util.spec_from_file_location("parity", ROOT / "tests" / "test_parity.py")
     parity = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(parity)
