@@ -1,4 +1,7 @@
-"""Records per second and peak memory of the rule engines on `mof-project-selfeval`, side by side.
+"""Records per second and peak memory of the rule engines on `bench-project`, side by side.
+
+`bench/rulesets/bench-project.yaml` is mof-project-selfeval frozen as the ZEN graph and the
+hand-written functions below mirror it, so that every contender decides the same rules.
 
     python bench/engines.py [--n 20000] [--seed 1] [--rounds 3]
 
@@ -44,7 +47,7 @@ from jixiao.engines import durable_available, get_engine  # noqa: E402
 from jixiao.engines.durable import SENTINEL, MARK  # noqa: E402
 
 D = Decimal
-RULESET = "mof-project-selfeval"
+RULESET = str(Path(__file__).resolve().parent / "rulesets" / "bench-project.yaml")  # frozen: see its header
 
 
 # ---- records with realistic spreads ----------------------------------------------------------
@@ -100,7 +103,7 @@ TIERS = {"达成年度指标": (D("0.8"), D(1)), "部分达成并具有一定效
 
 
 def hand_decide(p: Project) -> tuple[dict, set[str]]:
-    """Metrics and fired rules of mof-project-selfeval, written by hand."""
+    """Metrics and fired rules of bench-project (frozen mof-project-selfeval), written by hand."""
     b = p.budget
     final = b.final if b.final is not None else (b.initial + b.adjustment if b.initial is not None and b.adjustment is not None else None)
     actual = p.actual
@@ -175,6 +178,8 @@ def hand_evaluate(p: Project) -> dict:
             shares = [weight / len(rows)] * len(rows)
         points = [_row_points(r, s, w) for r, s, w in zip(rows, shares, weights)]
         node = sum((x for x in points if x is not None), D(0)).quantize(Q2, ROUND_HALF_UP)
+        if all(x == s.quantize(Q2, ROUND_HALF_UP) for x, s in zip(points, shares)):
+            node = weight.quantize(Q2, ROUND_HALF_UP)  # every row its whole share: the whole weight
         if any(x is None for x in points):
             scores.append(None)
             partial += node
@@ -232,7 +237,7 @@ class NaiveDurable:
 # ---- ZEN --------------------------------------------------------------------------------------
 
 def zen_graph() -> dict:
-    """mof-project-selfeval's metrics and rule conditions as a JDM decision graph."""
+    """bench-project's metrics and rule conditions as a JDM decision graph."""
     expressions = {
         "final_budget": "budget.final != null ? budget.final : (budget.initial != null and budget.adjustment != null ? budget.initial + budget.adjustment : null)",
         "execution_rate": "$.final_budget != null and actual != null and $.final_budget != 0 ? round(actual / $.final_budget, 4) : null",

@@ -9,7 +9,7 @@ the loop's own cost, which is subtracted. Counts are deterministic to a few part
 where wall-clock rates on a shared machine moved by ±25 %; instructions are not time (a decimal
 division is few instructions and many cycles), so read both this and bench/engines.py.
 
-Steps (mof-project-selfeval on bench/engines.py's generated projects):
+Steps (bench/rulesets/bench-project.yaml on bench/engines.py's generated projects):
 - deciding: the namespace, then the metrics, then the rules, each counted cumulatively;
 - whole: evaluate_record, also with result validation and number formats switched off, to
   show what they cost;

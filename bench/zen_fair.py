@@ -101,7 +101,7 @@ def main() -> int:
             out = subprocess.run([sys.executable, __file__, "--run", name, "--n", str(args.n), "--seed", str(args.seed),
                                   "--rounds", str(args.rounds)], capture_output=True, text=True, check=True)
             best[name] = max(best[name], json.loads(out.stdout.splitlines()[-1])["rate"])
-    print(f"\n{args.n:,} projects, mof-project-selfeval, each contender alone in its own process "
+    print(f"\n{args.n:,} projects, bench-project (mof-project-selfeval as the ZEN graph mirrors it), each contender alone in its own process "
           f"(Python {sys.version.split()[0]}):")
     for name in CONTENDERS:
         print(f"  {name:22} {best[name]:>12,.0f} records/s")
