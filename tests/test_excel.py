@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from pydantic import BaseModel
 
 from conftest import SAMPLE, SEED
+from sheets import row_of, validations
 from jixiao import evaluate_record, load_case, load_ruleset
 from jixiao.cli.main import main
 from jixiao.core.errors import CaseError
@@ -27,18 +28,6 @@ from jixiao.forms import layout as L
 from jixiao.forms.case_yaml import case_to_yaml
 from jixiao.forms.reader import _decimal
 from jixiao.records.model import Department, DepartmentBudget, Income, Indicator, Project, Spending, VetoStatement
-
-
-def row_of(ws, label: str) -> int:
-    for row in range(1, ws.max_row + 1):
-        if ws.cell(row, 1).value == label:
-            return row
-    raise KeyError(label)
-
-
-def validations(ws) -> dict[str, str]:
-    """cell range → list formula."""
-    return {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
 
 
 # ---- the blank form ------------------------------------------------------------------------

@@ -30,21 +30,11 @@ from jixiao.forms.case_yaml import case_to_yaml
 from jixiao.forms.reader import import_forms
 from jixiao.records.cycle import TargetDeclaration, TargetFile, TargetIndicator, load_cycle_file
 from jixiao.records.model import CaseMeta
+from sheets import row_of, validations
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = ROOT / "cases/cycle/targets-2024.yaml"
 SAMPLE_CASE = ROOT / "cases/sample-county-2024.yaml"
-
-
-def row_of(ws, label: str) -> int:
-    for row in range(1, ws.max_row + 1):
-        if ws.cell(row, 1).value == label:
-            return row
-    raise KeyError(label)
-
-
-def validations(ws) -> dict[str, str]:
-    return {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
 
 
 def test_blank_target_form_has_its_rows_columns_and_choice_lists(tmp_path):

@@ -153,16 +153,20 @@ def _dumped(items: list | None) -> list[dict] | None:
 def _indicator_block(ws: Worksheet, row: int, indicators: list | None) -> int:
     _anchor(ws, row, L.INDICATORS_ANCHOR)
     rows = _dumped(indicators)
-    first, last = _table(ws, row + 1, L.INDICATOR_COLUMNS, rows, BLANK_INDICATOR_ROWS)
-    col = {c.field: get_column_letter(i) for i, c in enumerate(L.INDICATOR_COLUMNS, 1)}
-    span = lambda field: f"{col[field]}{first}:{col[field]}{last}"  # noqa: E731
-    validation(ws, L.LEVEL1, span("level1"), strict=False)
-    validation(ws, L.LEVEL2, span("level2"), strict=False)
-    validation(ws, list(L.KINDS), span("kind"))
-    validation(ws, list(L.DIRECTIONS), span("direction"))
-    validation(ws, L.TIERS, span("tier"), strict=False)
-    validation(ws, L.COMPLETIONS, span("completion"))
+    _first, last = _listed_table(ws, row + 1, L.INDICATOR_COLUMNS, rows, BLANK_INDICATOR_ROWS, {
+        "level1": (L.LEVEL1, False), "level2": (L.LEVEL2, False), "kind": (list(L.KINDS), True),
+        "direction": (list(L.DIRECTIONS), True), "tier": (L.TIERS, False), "completion": (L.COMPLETIONS, True)})
     return last + 1
+
+
+def _listed_table(ws: Worksheet, row: int, columns, rows: list | None, blank: int,
+                  lists: dict[str, tuple[list[str], bool]]) -> tuple[int, int]:
+    """`_table`, then a drop-down on each column named in `lists` (field → choices, strict)."""
+    first, last = _table(ws, row, columns, rows, blank)
+    letters = {c.field: get_column_letter(i) for i, c in enumerate(columns, 1)}
+    for field, (choices, strict) in lists.items():
+        validation(ws, choices, f"{letters[field]}{first}:{letters[field]}{last}", strict=strict)
+    return first, last
 
 
 def _goals_block(ws: Worksheet, row: int, goals: str | None, results: str | None) -> int:
@@ -389,13 +393,9 @@ def target_sheet(ws: Worksheet, declaration: TargetDeclaration | None) -> None:
         row += 1
     _anchor(ws, row, T.TARGET_INDICATORS_ANCHOR, last_col="J")
     indicators = _dumped(declaration.indicators) if declaration and declaration.indicators else None
-    first, last = _table(ws, row + 1, T.TARGET_INDICATOR_COLUMNS, indicators, BLANK_TARGET_ROWS)
-    col = {c.field: get_column_letter(i) for i, c in enumerate(T.TARGET_INDICATOR_COLUMNS, 1)}
-    span = lambda field: f"{col[field]}{first}:{col[field]}{last}"  # noqa: E731
-    validation(ws, L.LEVEL1, span("level1"), strict=False)
-    validation(ws, L.LEVEL2, span("level2"), strict=False)
-    validation(ws, list(L.DIRECTIONS), span("direction"))
-    validation(ws, T.BASES, span("basis"))
+    _listed_table(ws, row + 1, T.TARGET_INDICATOR_COLUMNS, indicators, BLANK_TARGET_ROWS, {
+        "level1": (L.LEVEL1, False), "level2": (L.LEVEL2, False), "direction": (list(L.DIRECTIONS), True),
+        "basis": (T.BASES, True)})
     ws.freeze_panes = "A3"
 
 
