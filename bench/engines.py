@@ -225,7 +225,9 @@ class NaiveDurable:
         return action
 
     def fire(self, compiled, ns):
-        fact = self._jixiao._fact(self._plan, ns)
+        # the operands' values, as jixiao's engine computes them (the fact once held the namespace
+        # itself, whose keys no condition reads: the contender matched only its sentinel)
+        fact = self._jixiao._fact(self._plan, self._jixiao._values(compiled, self._plan, ns))
         self._sid += 1
         fact["sid"], fact[MARK] = str(self._sid), 1
         self._fired.clear()
@@ -363,6 +365,15 @@ def main() -> int:
             if durable != native:
                 problems += 1
                 print(f"durable differs from native on {p.id}")
+        naive = NaiveDurable(compiled)
+        native_engine = get_engine("native")
+        for p in sample:
+            ns = record_namespace(p, None, compiled.reads)
+            compute_metrics(compiled, ns)
+            if naive.fire(compiled, dict(ns)) != native_engine.fire(compiled, ns):
+                problems += 1
+                if problems <= 9:
+                    print(f"naive durable differs from native on {p.id}")
     try:
         import zen
     except ImportError:
