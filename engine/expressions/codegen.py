@@ -80,6 +80,37 @@ def _count(items: Any, keep: Callable[[Any], Any], element: Callable[[Any], Any]
     return _tally(held)
 
 
+def _sum(items: Any, keep: Callable[[Any], Any], element: Callable[[Any], Any]) -> Decimal | None:
+    """The sum of the elements `keep` holds for, unknown if a condition or an element is unknown;
+    anything the reference might refuse (not a list, not yes/no, not a Decimal, an overflow) bails,
+    and the reference gives the value or the error, in its own order."""
+    if items is None:
+        return None
+    if items.__class__ is not list:
+        raise _Slow
+    total, unknown = _ZERO, False
+    for item in items:
+        held = keep(item)
+        if held is not True:
+            if held is None:
+                unknown = True
+            elif held is not False:
+                raise _Slow
+            continue
+        value = element(item)
+        if value.__class__ is _Decimal:
+            if not unknown:
+                total = _add(total, value)
+        elif value is None:
+            unknown = True
+        else:
+            raise _Slow
+    return None if unknown else total
+
+
+_ZERO, _Decimal, _add = Decimal(0), Decimal, CONTEXT.add
+
+
 def _tally(held: list) -> Decimal | None:
     """How many conditions held: unknown if any was unknown; anything but yes/no/unknown bails."""
     count, unknown = 0, False
@@ -103,7 +134,7 @@ class Builder:
     def __init__(self) -> None:
         self.env: dict[str, Any] = {"_D": Decimal, "_S": str, "_bail": _bail, "_nn": _numbers_or_none,
                                     "_Exception": Exception, "_bool": bool, "_list": list, "_str": str,
-                                    "_len": len, "_abs": CONTEXT.abs, "_count": _count, "_tally": _tally, "_whole": _whole}
+                                    "_len": len, "_abs": CONTEXT.abs, "_count": _count, "_sum": _sum, "_tally": _tally, "_whole": _whole}
         self._ids = itertools.count()
         self.bound: dict[str, str] = {}  # a count's variable → the lambda parameter holding it
         self.fallbacks = 0
@@ -142,7 +173,7 @@ class Builder:
             return self.guarded(node.args[0], lambda t: call("_abs", t))
         if isinstance(node, n.Call) and node.func == "len" and len(node.args) == 1:
             return self.length(node)
-        if isinstance(node, n.Aggregate) and node.func == "count":
+        if isinstance(node, n.Aggregate) and node.func in ("count", "sum"):
             inline = self.count(node)
             if inline is not None:
                 return inline
@@ -170,7 +201,7 @@ class Builder:
         return self.expr(node.condition) if node.condition is not None else ast.Constant(True)
 
     def count(self, node: n.Aggregate) -> ast.expr | None:
-        """`count(x for x in items if cond)` with the variable a local, not a namespace entry.
+        """`count(x for x in items if cond)` (or `sum(…)`) with the variable a local, not a namespace entry.
 
         Only when element and condition are wholly inline: a reference closure inside them would
         look the variable up in the namespace.
@@ -191,7 +222,7 @@ class Builder:
         def function(body: ast.expr) -> ast.expr:
             return ast.Lambda(ast.arguments(posonlyargs=[], args=[ast.arg(var)], vararg=None, kwonlyargs=[],
                                             kw_defaults=[], kwarg=None, defaults=[]), body)
-        return call("_count", self.expr(node.iterable), function(keep), function(element))
+        return call("_sum" if node.func == "sum" else "_count", self.expr(node.iterable), function(keep), function(element))
 
     def name(self, node: n.Name) -> ast.expr:
         head, *rest = node.path
