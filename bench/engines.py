@@ -123,7 +123,44 @@ def hand_decide(p: Project) -> tuple[dict, set[str]]:
         fired.add("finding:no_quantified_indicators")
     if rate is not None and rate > 1:
         fired.add("finding:overspent")
+    marked_down = _marked_down_met(rows)
+    if marked_down is not None:
+        fired.add("check.fail:met_but_marked_down" if marked_down else "check.pass:met_but_marked_down")
+    if _missed_targets(rows):
+        fired.add("finding:missed_targets")
     return {"final_budget": final, "execution_rate": rate, "carryover_gap": gap, "quantified_count": quantified}, fired
+
+
+def _marked_down_met(rows) -> list[str] | None:
+    """Rows that reach their ≥/> target yet score below their weight with no reason; unknown
+    (None) when a row's direction or scores are not stated and nothing else rules it out."""
+    out, unknown = [], False
+    for i in rows:
+        if i.kind != "quantitative" or not isinstance(i.actual, Decimal) or not isinstance(i.target, Decimal):
+            continue
+        upward = None if i.direction is None else i.direction in (">=", ">")
+        if upward is False or not i.actual >= i.target or i.deviation is not None:
+            continue
+        below = None if i.self_score is None or i.weight is None else i.self_score < i.weight
+        if below is False:
+            continue
+        if upward is None or below is None:
+            unknown = True
+        else:
+            out.append(i.name)
+    return None if unknown else out
+
+
+def _missed_targets(rows) -> list[str]:
+    """Rows more than 10% worse than their target (the ruleset's target_tolerance)."""
+    return [i.name for i in rows
+            if i.kind == "quantitative" and i.direction is not None and isinstance(i.actual, Decimal)
+            and isinstance(i.target, Decimal)
+            and ((i.direction in (">=", ">", "=") and i.actual < i.target * (1 - TOLERANCE))
+                 or (i.direction in ("<=", "<") and i.actual > i.target * (1 + TOLERANCE)))]
+
+
+TOLERANCE = D("0.1")
 
 
 def _row_points(row, share: Decimal, form_weight) -> Decimal | None:
@@ -178,6 +215,8 @@ def hand_evaluate(p: Project) -> dict:
         if any(x is None for x in points):
             scores.append(None)
             partial += node
+        elif all(x == sh.quantize(Q2, ROUND_HALF_UP) for x, sh in zip(points, shares)):
+            scores.append(weight.quantize(Q2, ROUND_HALF_UP))  # every row earns its whole share: the node's weight
         else:
             scores.append(node)
     known = [s for s in scores if s is not None]
