@@ -10,9 +10,9 @@ parser's events, no node tree, places read only when asked) on libyaml and on Py
 pure-Python parser, and the node-tree walk it falls back to.
 
 Measured on the shared 2-CPU machine (10,000 projects, 27.2 MB): before (node tree, line table
-always, JSON as one str) 39.5 s wall, 1,295 MB peak; now 12.2 s wall (10.1 s user + 1.9 s system
-CPU), 763 MB peak: both targets still NOT met. Of the 12 s: YAML 2.9 s, validation 2.5 s,
-scoring 5.5 s, JSON 0.7 s.
+always, JSON as one str) 39.5 s wall, 1,295 MB peak; now 12.2–15.7 s wall (10.1–14.6 s user
+CPU over five runs under varying load), 763 MB peak: both targets still NOT met. In one process:
+YAML 2.5 s, validation 1.6 s, scoring 4.3 s, JSON 0.9 s.
 """
 from __future__ import annotations
 
