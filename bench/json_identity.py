@@ -44,7 +44,8 @@ def _cli_outputs() -> dict[str, bytes]:
 
 
 def _parity():
-    sys.path.insert(0, str(ROOT / "tests"))  # test_parity imports conftest, as pytest would find it
+    if str(ROOT / "tests") not in sys.path:
+        sys.path.insert(0, str(ROOT / "tests"))  # test_parity imports conftest, as pytest would let it
     spec = importlib.util.spec_from_file_location("parity", ROOT / "tests" / "test_parity.py")
     parity = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(parity)

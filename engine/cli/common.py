@@ -43,6 +43,17 @@ def abort(error: JixiaoError) -> None:
     sys.exit(error.exit_code)
 
 
+def emit_bytes(chunks: list[bytes], output: str | None) -> None:
+    """UTF-8 `chunks` to the file `output`, or to stdout (large JSON, without decoding it first)."""
+    if output:
+        with open(output, "wb") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+    else:
+        for chunk in chunks:
+            click.echo(chunk, nl=False)
+
+
 def emit(text: str, output: str | None) -> None:
     """`text` to the file `output`, or to stdout."""
     if output:

@@ -8,7 +8,7 @@ import click
 from jixiao.records.cases import load_case
 from jixiao.cli.batch import batch_command
 from jixiao.cli.cycle import cycle as cycle_commands
-from jixiao.cli.common import ENGINE, RULESETS, abort, emit, fail
+from jixiao.cli.common import ENGINE, RULESETS, abort, emit, emit_bytes, fail
 from jixiao.cli.excel import import_command, template_command
 from jixiao.cli.extract import extract_command
 from jixiao.cli.report import explain, report
@@ -20,7 +20,7 @@ from jixiao.core.i18n import _
 from jixiao.cli.language import LANG, LocalizedGroup
 from jixiao.scoring.evaluate import evaluate_case
 from jixiao.outputs.publication import public_view
-from jixiao.outputs.render import to_json, to_text
+from jixiao.outputs.render import json_chunks, to_text
 from jixiao.rulesets.loader import pick_rulesets
 
 
@@ -59,8 +59,10 @@ def score(cases: tuple[str, ...], rulesets: tuple[str, ...], fmt: str, output: s
     if results and fmt == "xlsx":
         from jixiao.outputs.workbook import write_results
         write_results(results, output)
+    elif results and fmt == "json":
+        emit_bytes(json_chunks(results), output)
     elif results:
-        emit(to_json(results) if fmt == "json" else to_text(results, fmt), output)
+        emit(to_text(results, fmt), output)
     sys.exit(status)
 
 

@@ -34,6 +34,8 @@ def bounded(number: Decimal) -> Decimal:
     if number.is_zero():
         return number.copy_abs()
     _sign, digits, exponent = number.as_tuple()
+    if len(digits) <= MAX_DIGITS and -exponent <= MAX_DECIMALS and number.adjusted() < MAX_MAGNITUDE_EXPONENT:
+        return number  # within every bound before trailing zeros are discounted (nearly every number)
     zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
     significant, lowest = len(digits) - zeros, exponent + zeros
     if number.adjusted() >= MAX_MAGNITUDE_EXPONENT:

@@ -26,7 +26,22 @@ class LineMap:
 
     def __init__(self, file: str):
         self.file = file
-        self._lines: dict[tuple, Location | int] = {}
+        self._table: dict[tuple, Location | int] = {}
+        # (text, loader type) whose places are not read yet: a case that loads without a problem
+        # never asks for one, and the table is larger than the values (150 MB for 10,000 projects)
+        self._source: tuple[str, type] | None = None
+
+    @property
+    def _lines(self) -> dict[tuple, Location | int]:
+        if self._source is not None:
+            text, loader_type = self._source
+            self._source = None
+            self._table = _load_events(text, self.file, loader_type, record=True)[1]._table
+        return self._table
+
+    @_lines.setter
+    def _lines(self, table: dict[tuple, Location | int]) -> None:
+        self._source, self._table = None, table
 
     def _location(self, where: Location | int) -> Location:
         if isinstance(where, int):
@@ -216,7 +231,161 @@ def _too_deep(text: str, loader_type: type) -> yaml.YAMLError:
     return yaml.YAMLError(_("嵌套过深"))
 
 
+class _Unusual(Exception):
+    """The streaming reader met something only the node tree handles exactly (an anchor, a merge key,
+    a duplicate key, a complex key, an error): the document is read again through `_load_tree`."""
+
+
+_MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_PLAIN_CONSTRUCTED = ("tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
+_PLAIN_TAGS: dict[str, str] = {}  # plain scalar text → its resolved tag (resolution depends on the text only)
+
+
 def _load(text: str, file: str, loader_type: type) -> tuple[Any, LineMap]:
+    """The values and their LineMap from the parser's events, never holding the node tree (about
+    25 times the size of the data it gives: 700 MB for the 10,000-project case); any document this
+    does not read exactly as the tree walk does is read by that walk, so results and errors are the same."""
+    try:
+        data, lines = _load_events(text, file, loader_type, record=False)
+        lines._source = (text, loader_type)  # read again, with places, on the first question
+        return data, lines
+    except _Unusual:
+        pass
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError):
+        pass
+    return _load_tree(text, file, loader_type)
+
+
+def _load_events(text: str, file: str, loader_type: type, record: bool) -> tuple[Any, LineMap]:
+    lines = LineMap(file)
+    locations = lines._table
+    loader = loader_type(text)
+    try:
+        get = loader.get_event
+        get()  # stream start
+        event = get()
+        if type(event) is yaml.StreamEndEvent:
+            return None, lines
+        if type(event) is not yaml.DocumentStartEvent:
+            raise _Unusual
+        budget = max(1_000_000, 8 * len(text))
+        resolve = loader.resolve
+        plain_tags = _PLAIN_TAGS
+        constructors = loader.yaml_constructors
+        scalar_type, map_type, seq_type = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+        # frames: [container, path, key (None: a key comes next; mappings only), keys seen]
+        stack: list[list] = []
+        root: Any = None
+        while True:
+            event = get()
+            kind = type(event)
+            if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                stack.pop()
+                if not stack:
+                    break
+                continue
+            if kind is not scalar_type and kind is not map_type and kind is not seq_type:
+                raise _Unusual  # an alias, or the document ended unexpectedly
+            if event.anchor is not None:
+                raise _Unusual
+            frame = stack[-1] if stack else None
+            if frame is not None and frame[2] is None and type(frame[0]) is dict:
+                # a mapping's key: a plain text, written once
+                if kind is not scalar_type:
+                    raise _Unusual
+                value = event.value
+                tag = event.tag
+                if tag is None or tag == "!":
+                    implicit = event.implicit
+                    if implicit[0]:
+                        tag = plain_tags.get(value)
+                        if tag is None:
+                            tag = resolve(yaml.ScalarNode, value, implicit)
+                            if len(value) < 64 and len(plain_tags) < 20_000:
+                                plain_tags[value] = tag
+                    else:
+                        tag = _STR
+                if tag == _STR:
+                    key = value
+                elif tag == _INT or tag == _FLOAT or tag in _PLAIN_CONSTRUCTED:
+                    key = _event_scalar(loader, event, tag, constructors)
+                    if isinstance(key, (Decimal, float)):
+                        key = str(key)
+                else:
+                    raise _Unusual  # merge keys (`<<`), `=` and other tags: the tree walk's rules
+                if value in frame[3] or key in frame[0]:
+                    raise _Unusual
+                frame[3].add(value)
+                frame[2] = (key,)
+                continue
+            budget -= 1
+            if budget < 0:
+                raise _Unusual
+            if not record:
+                path: tuple = ()
+            elif frame is None:
+                path = ()
+            elif frame[2] is None:
+                path = frame[1] + (len(frame[0]),)
+            else:
+                path = frame[1] + frame[2]
+            if record:
+                mark = event.start_mark
+                locations[path] = (mark.line + 1) << 32 | (mark.column + 1)
+            tag = event.tag
+            if kind is scalar_type:
+                value = event.value
+                if tag is None or tag == "!":
+                    implicit = event.implicit
+                    if implicit[0]:
+                        tag = plain_tags.get(value)
+                        if tag is None:
+                            tag = resolve(yaml.ScalarNode, value, implicit)
+                            if len(value) < 64 and len(plain_tags) < 20_000:
+                                plain_tags[value] = tag
+                    else:
+                        tag = _STR
+                if tag != _STR:
+                    if tag == _INT or tag == _FLOAT or tag in _PLAIN_CONSTRUCTED:
+                        value = _event_scalar(loader, event, tag, constructors)
+                    else:
+                        raise _Unusual
+                container = None
+            else:
+                if tag is not None and tag != "!" and tag != (_MAP if kind is map_type else _SEQ):
+                    raise _Unusual
+                if len(stack) > MAX_DEPTH:  # len(path): the depth
+                    raise _Unusual
+                value = {} if kind is map_type else []
+                container = value
+            if frame is None:
+                root = value
+            elif frame[2] is None:
+                frame[0].append(value)
+            else:
+                frame[0][frame[2][0]] = value
+                frame[2] = None
+            if container is not None:
+                stack.append([container, path, None, set()])
+            elif frame is None:
+                break
+        if type(get()) is not yaml.DocumentEndEvent or type(get()) is not yaml.StreamEndEvent:
+            raise _Unusual  # a second document: the tree walk words the error
+        return root, lines
+    finally:
+        loader.dispose()
+
+
+def _event_scalar(loader: Any, event: Any, tag: str, constructors: dict) -> Any:
+    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+    if tag == _INT:
+        return _decimal_int(loader, node)
+    if tag == _FLOAT:
+        return _decimal_float(loader, node)
+    return constructors[tag](loader, node)
+
+
+def _load_tree(text: str, file: str, loader_type: type) -> tuple[Any, LineMap]:
     lines = LineMap(file)
     loader = loader_type(text)
     try:
@@ -311,6 +480,7 @@ def read_yaml(path: str | Path, error_type: type) -> tuple[Any, LineMap]:
     except UnicodeDecodeError as exc:
         raise error_type([Problem(_("文件不是UTF-8编码（第{offset}字节）：请另存为UTF-8").format(offset=exc.start + 1),
                                   Location(file))]) from None
+    del data  # the bytes are not needed while the text is read (27 MB for 10,000 projects)
     return parse_yaml(text, file, error_type)
 
 

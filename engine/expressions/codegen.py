@@ -80,6 +80,55 @@ def _count(items: Any, keep: Callable[[Any], Any], element: Callable[[Any], Any]
     return _tally(held)
 
 
+def _sum(items: Any, keep: Callable[[Any], Any], element: Callable[[Any], Any]) -> Decimal | None:
+    """The sum of the elements `keep` holds for, unknown if a condition or an element is unknown;
+    anything the reference might refuse (not a list, not yes/no, not a Decimal, an overflow) bails,
+    and the reference gives the value or the error, in its own order."""
+    if items is None:
+        return None
+    if items.__class__ is not list:
+        raise _Slow
+    total, unknown = _ZERO, False
+    for item in items:
+        held = keep(item)
+        if held is not True:
+            if held is None:
+                unknown = True
+            elif held is not False:
+                raise _Slow
+            continue
+        value = element(item)
+        if value.__class__ is _Decimal:
+            if not unknown:
+                total = _add(total, value)
+        elif value is None:
+            unknown = True
+        else:
+            raise _Slow
+    return None if unknown else total
+
+
+_ZERO, _Decimal, _add = Decimal(0), Decimal, CONTEXT.add
+
+
+def _collect(items: Any, keep: Callable[[Any], Any], element: Callable[[Any], Any]) -> list | None:
+    """The elements of the items `keep` holds for, unknown if a condition is unknown."""
+    if items is None:
+        return None
+    if items.__class__ is not list:
+        raise _Slow
+    out, unknown = [], False
+    for item in items:
+        held = keep(item)
+        if held is True:
+            out.append(element(item))
+        elif held is None:
+            unknown = True
+        elif held is not False:
+            raise _Slow
+    return None if unknown else out
+
+
 def _tally(held: list) -> Decimal | None:
     """How many conditions held: unknown if any was unknown; anything but yes/no/unknown bails."""
     count, unknown = 0, False
@@ -103,7 +152,8 @@ class Builder:
     def __init__(self) -> None:
         self.env: dict[str, Any] = {"_D": Decimal, "_S": str, "_bail": _bail, "_nn": _numbers_or_none,
                                     "_Exception": Exception, "_bool": bool, "_list": list, "_str": str,
-                                    "_len": len, "_abs": CONTEXT.abs, "_count": _count, "_tally": _tally, "_whole": _whole}
+                                    "_len": len, "_abs": CONTEXT.abs, "_count": _count, "_sum": _sum, "_collect": _collect,
+                                    "_isinstance": isinstance, "_tally": _tally, "_whole": _whole}
         self._ids = itertools.count()
         self.bound: dict[str, str] = {}  # a count's variable → the lambda parameter holding it
         self.fallbacks = 0
@@ -142,7 +192,13 @@ class Builder:
             return self.guarded(node.args[0], lambda t: call("_abs", t))
         if isinstance(node, n.Call) and node.func == "len" and len(node.args) == 1:
             return self.length(node)
-        if isinstance(node, n.Aggregate) and node.func == "count":
+        if isinstance(node, n.In) and all(option.__class__ is str for option in node.options):
+            return self.member(node)
+        if isinstance(node, n.Call) and node.func in ("is_number", "is_text") and len(node.args) == 1:
+            # never an error: True for a Decimal (a text), False for anything else, None included
+            kind = "_D" if node.func == "is_number" else "_str"
+            return ast.Call(load("_isinstance"), [self.expr(node.args[0]), load(kind)], [])
+        if isinstance(node, n.Aggregate) and node.func in ("count", "sum", "collect"):
             inline = self.count(node)
             if inline is not None:
                 return inline
@@ -170,7 +226,7 @@ class Builder:
         return self.expr(node.condition) if node.condition is not None else ast.Constant(True)
 
     def count(self, node: n.Aggregate) -> ast.expr | None:
-        """`count(x for x in items if cond)` with the variable a local, not a namespace entry.
+        """`count(x for x in items if cond)` (or `sum(…)`, `collect(…)`) with the variable a local, not a namespace entry.
 
         Only when element and condition are wholly inline: a reference closure inside them would
         look the variable up in the namespace.
@@ -191,7 +247,8 @@ class Builder:
         def function(body: ast.expr) -> ast.expr:
             return ast.Lambda(ast.arguments(posonlyargs=[], args=[ast.arg(var)], vararg=None, kwonlyargs=[],
                                             kw_defaults=[], kwarg=None, defaults=[]), body)
-        return call("_count", self.expr(node.iterable), function(keep), function(element))
+        helper = {"count": "_count", "sum": "_sum", "collect": "_collect"}[node.func]
+        return call(helper, self.expr(node.iterable), function(keep), function(element))
 
     def name(self, node: n.Name) -> ast.expr:
         head, *rest = node.path
@@ -280,6 +337,14 @@ class Builder:
             code = ast.IfExp(is_(walrus(t, self.expr(part)), decisive), ast.Constant(decisive),
                              ast.IfExp(settled, code, call("_bail")))
         return code
+
+    def member(self, node: n.In) -> ast.expr:
+        """`x in ["a", "b"]`: inline when x is text (any other value: the reference compares or refuses)."""
+        t = self.temp()
+        options = self.bind(frozenset(node.options))
+        test = ast.Compare(load(t), [ast.NotIn() if node.negate else ast.In()], [options])
+        return ast.IfExp(is_none(walrus(t, self.expr(node.operand))), ast.Constant(None),
+                         ast.IfExp(class_is(load(t), "_S"), test, call("_bail")))
 
     def coalesce(self, node: n.Call) -> ast.expr:
         code: ast.expr = ast.Constant(None)

@@ -25,6 +25,17 @@ def to_json(results: list[CaseResult]) -> str:
     return "[\n" + ",\n".join("  " + text.replace("\n", "\n  ") for text in texts) + "\n]\n"
 
 
+def json_chunks(results: list[CaseResult]) -> list[bytes]:
+    """`to_json`'s bytes in UTF-8, in a few pieces, never as one str: a 10,000-project case's output
+    is 80 MB, and the str, its copy with the final newline and its encoding were each held at once."""
+    texts = [r.__pydantic_serializer__.to_json(r, indent=2) for r in results]  # what model_dump_json decodes
+    if not texts:
+        return [b"[]\n"]
+    if len(texts) == 1:
+        return [texts[0], b"\n"]
+    return [b"[\n", b",\n".join(b"  " + text.replace(b"\n", b"\n  ") for text in texts), b"\n]\n"]
+
+
 def score_text(record: RecordResult, out_of: bool = True) -> str:
     """"96.18/100" (or "96.18"); "—" for a record that could not be assessed, its partial score
     labelled as such (a partial 0.00 of 100 read as a total would be a false verdict)."""

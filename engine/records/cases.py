@@ -57,12 +57,27 @@ def case_from_data(data: Any, lines: LineMap) -> Case:
 
 def _place_inputs(case: Case, lines: LineMap) -> None:
     """Remember where each stated input is, for problems found once a ruleset's declarations are known."""
-    places = case._input_places
-    for key in case.department.inputs or {}:
-        places[("department", case.department.id, key)] = lines.find(("department", "inputs", key))
+    wanted = [(("department", case.department.id, key), ("department", "inputs", key)) for key in case.department.inputs or {}]
     for i, project in enumerate(case.projects):
-        for key in project.inputs or {}:
-            places[("project", project.id, key)] = lines.find(("projects", i, "inputs", key))
+        wanted += [(("project", project.id, key), ("projects", i, "inputs", key)) for key in project.inputs or {}]
+    if wanted:
+        case._input_places = _Places(wanted, lines)
+
+
+class _Places:
+    """The input places, looked up on the first question: a large case's line table costs as much
+    to read as its values (and 150 MB for 10,000 projects), and only a problem with an input asks."""
+
+    def __init__(self, wanted: list[tuple[tuple, tuple]], lines: LineMap):
+        self._wanted: list[tuple[tuple, tuple]] | None = wanted
+        self._lines: LineMap | None = lines
+        self._table: dict = {}
+
+    def get(self, key: tuple, default: Any = None) -> Any:
+        if self._wanted is not None and self._lines is not None:
+            self._table = {place: self._lines.find(path) for place, path in self._wanted}
+            self._wanted = self._lines = None
+        return self._table.get(key, default)
 
 
 CASE_SUFFIXES = (".yaml", ".yml")

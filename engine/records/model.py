@@ -28,6 +28,8 @@ def _exact_number(value: Any) -> Any:
         raise ValueError(_("应为数值，不是是/否"))
     if isinstance(value, float):
         value = repr(value)
+    if value.__class__ is int:  # str(int) always reads as a plain number: the same Decimal, without the text
+        return bounded(Decimal(value))
     if isinstance(value, (int, str)):
         return number_from_text(str(value))  # decimals: commas only in groups of three, bounded
     return bounded(value) if isinstance(value, Decimal) else value
