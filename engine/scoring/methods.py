@@ -341,31 +341,23 @@ def indicator_score(leaf: CompiledIndicator, score: Decimal | None, status: str,
 class Total:
     score: Decimal | None
     assessable: bool
-    detail: str
 
 
 def total_score(compiled: CompiledRuleset, scores: list[dict]) -> Total:
-    """Sum of the leaves (IndicatorScore fields); dropped leaves rescale the rest to the ruleset's total."""
+    """Sum of the leaves (IndicatorScore fields); leaves dropped for missing data or not applicable
+    rescale the rest to the ruleset's total (the report says how: outputs.report's `_rescaled`)."""
     rs = compiled.ruleset
     places = rs.rounding.places
     partial = sum((s["score"] if s["score"] is not None else s["partial"] or ZERO for s in scores), ZERO)
-    blocked = [s for s in scores if s["status"] in ("not_assessable", "rejected")]
-    dropped = [s for s in scores if s["status"] == "dropped"]
-    outside = [s for s in scores if s["status"] == "not_applicable"]
-    if blocked:
-        names = "、".join(s["name"] for s in blocked)
-        return Total(round_half_up(partial, places), False, f"{names}无法评价，总分不完整（已得{number(partial)}分）")
-    if dropped or outside:
-        kept = rs.total - sum((s["max_score"] for s in dropped + outside), ZERO)
-        if kept <= 0:
-            return Total(None, False, "全部指标不适用" if not dropped else "全部指标数据缺失或不适用" if outside else "全部指标数据缺失")
-        scaled = CONTEXT.divide(CONTEXT.multiply(partial, rs.total), kept)
-        why = "，".join(part for part in (
-            f"{'、'.join(s['name'] for s in dropped)}数据缺失不计" if dropped else "",
-            f"{'、'.join(s['name'] for s in outside)}不适用不计" if outside else "") if part)
-        return Total(round_half_up(scaled, places), True,
-                     f"{why}，{number(partial)}÷{number(kept)}×{number(rs.total)}折算")
-    return Total(round_half_up(partial, places), True, "")
+    if any(s["status"] in ("not_assessable", "rejected") for s in scores):
+        return Total(round_half_up(partial, places), False)
+    left_out = [s["max_score"] for s in scores if s["status"] in ("dropped", "not_applicable")]
+    if not left_out:
+        return Total(round_half_up(partial, places), True)
+    kept = rs.total - sum(left_out, ZERO)
+    if kept <= 0:
+        return Total(None, False)
+    return Total(round_half_up(CONTEXT.divide(CONTEXT.multiply(partial, rs.total), kept), places), True)
 
 
 def grade_for(compiled: CompiledRuleset, score: Decimal) -> str:
