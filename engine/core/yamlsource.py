@@ -249,10 +249,8 @@ def _load(text: str, file: str, loader_type: type) -> tuple[Any, LineMap]:
         data, lines = _load_events(text, file, loader_type, record=False)
         lines._source = (text, loader_type)  # read again, with places, on the first question
         return data, lines
-    except _Unusual:
-        pass
-    except (yaml.YAMLError, RecursionError, ValueError, TypeError):
-        pass
+    except (_Unusual, yaml.YAMLError, RecursionError, ValueError, TypeError):
+        pass  # the tree walk reads it exactly, or raises the error in its words
     return _load_tree(text, file, loader_type)
 
 
@@ -288,13 +286,9 @@ def _load_events(text: str, file: str, loader_type: type, record: bool) -> tuple
                 raise _Unusual  # an alias, or the document ended unexpectedly
             if event.anchor is not None:
                 raise _Unusual
-            frame = stack[-1] if stack else None
-            if frame is not None and frame[2] is None and type(frame[0]) is dict:
-                # a mapping's key: a plain text, written once
-                if kind is not scalar_type:
-                    raise _Unusual
+            tag = event.tag
+            if kind is scalar_type:  # a key's or a value's tag, resolved as the composer would
                 value = event.value
-                tag = event.tag
                 if tag is None or tag == "!":
                     implicit = event.implicit
                     if implicit[0]:
@@ -305,6 +299,11 @@ def _load_events(text: str, file: str, loader_type: type, record: bool) -> tuple
                                 plain_tags[value] = tag
                     else:
                         tag = _STR
+            frame = stack[-1] if stack else None
+            if frame is not None and frame[2] is None and type(frame[0]) is dict:
+                # a mapping's key: a plain text, written once
+                if kind is not scalar_type:
+                    raise _Unusual
                 if tag == _STR:
                     key = value
                 elif tag == _INT or tag == _FLOAT or tag in _PLAIN_CONSTRUCTED:
@@ -332,19 +331,7 @@ def _load_events(text: str, file: str, loader_type: type, record: bool) -> tuple
             if record:
                 mark = event.start_mark
                 locations[path] = (mark.line + 1) << 32 | (mark.column + 1)
-            tag = event.tag
             if kind is scalar_type:
-                value = event.value
-                if tag is None or tag == "!":
-                    implicit = event.implicit
-                    if implicit[0]:
-                        tag = plain_tags.get(value)
-                        if tag is None:
-                            tag = resolve(yaml.ScalarNode, value, implicit)
-                            if len(value) < 64 and len(plain_tags) < 20_000:
-                                plain_tags[value] = tag
-                    else:
-                        tag = _STR
                 if tag != _STR:
                     if tag == _INT or tag == _FLOAT or tag in _PLAIN_CONSTRUCTED:
                         value = _event_scalar(loader, event, tag, constructors)
