@@ -57,27 +57,24 @@ def case_from_data(data: Any, lines: LineMap) -> Case:
 
 def _place_inputs(case: Case, lines: LineMap) -> None:
     """Remember where each stated input is, for problems found once a ruleset's declarations are known."""
-    wanted = [(("department", case.department.id, key), ("department", "inputs", key)) for key in case.department.inputs or {}]
+    paths = {("department", case.department.id, key): ("department", "inputs", key) for key in case.department.inputs or {}}
     for i, project in enumerate(case.projects):
-        wanted += [(("project", project.id, key), ("projects", i, "inputs", key)) for key in project.inputs or {}]
-    if wanted:
-        case._input_places = _Places(wanted, lines)
+        paths.update({("project", project.id, key): ("projects", i, "inputs", key) for key in project.inputs or {}})
+    if paths:
+        case._input_places = _Places(paths, lines)
 
 
 class _Places:
-    """The input places, looked up on the first question: a large case's line table costs as much
-    to read as its values (and 150 MB for 10,000 projects), and only a problem with an input asks."""
+    """The input places, each looked up when asked: a large case's line table costs as much to read
+    as its values (and 150 MB for 10,000 projects), the LineMap reads it on its first question, and
+    only a problem with an input asks."""
 
-    def __init__(self, wanted: list[tuple[tuple, tuple]], lines: LineMap):
-        self._wanted: list[tuple[tuple, tuple]] | None = wanted
-        self._lines: LineMap | None = lines
-        self._table: dict = {}
+    def __init__(self, paths: dict[tuple, tuple], lines: LineMap):
+        self._paths, self._lines = paths, lines
 
     def get(self, key: tuple, default: Any = None) -> Any:
-        if self._wanted is not None and self._lines is not None:
-            self._table = {place: self._lines.find(path) for place, path in self._wanted}
-            self._wanted = self._lines = None
-        return self._table.get(key, default)
+        path = self._paths.get(key)
+        return default if path is None else self._lines.find(path)
 
 
 CASE_SUFFIXES = (".yaml", ".yml")
