@@ -395,8 +395,7 @@ def main() -> int:
 
     # ---- whole evaluation
     contenders = [("jixiao native", lambda p: evaluate_record(compiled, p, None, "native"), records)]
-    if have_durable:
-        naive = NaiveDurable(compiled)
+    if have_durable:  # `naive`: the one Host of the agreement check (a second would add its timer threads)
         contenders += [("jixiao durable", lambda p: evaluate_record(compiled, p, None, "durable"), records),
                        ("naive durable (Host, callbacks)", lambda p: evaluate_record(compiled, p, None, naive),
                         records[: args.naive_n or args.n])]
