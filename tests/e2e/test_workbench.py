@@ -93,12 +93,17 @@ def _upload(browser, server, path: Path, public: bool = False):
     browser.get(server + "/")
     browser.find_element(By.ID, "files").send_keys(str(path))
     browser.find_element(By.ID, "public" if public else "internal").click()
-    from selenium.webdriver.support import expected_conditions
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
+    # the click returns before the next page is there: mark this page's window, then wait for a loaded
+    # page without the mark. (Not selenium's staleness_of: while the old page goes, Chromium 156 answers
+    # "Node with given id does not belong to the document", which staleness_of does not take as stale.)
+    browser.execute_script("window.jixiaoPageBeforeSubmit = true")
     form = browser.find_element(By.CSS_SELECTOR, "form[action='/score']")
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    # the click returns before the next page is there: wait until the form's page has gone
-    WebDriverWait(browser, 30).until(expected_conditions.staleness_of(form))
+    WebDriverWait(browser, 30, ignored_exceptions=(WebDriverException,)).until(
+        lambda driver: driver.execute_script(
+            "return window.jixiaoPageBeforeSubmit === undefined && document.readyState === 'complete'"))
     return By
 
 
