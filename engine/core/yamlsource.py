@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from jixiao.core.collector import paused_collector
 from jixiao.core.errors import Location, Problem
 from jixiao.core.i18n import N_, _
 
@@ -204,6 +205,7 @@ def _refuse_duplicates(node: yaml.MappingNode) -> None:
                 key=key_node.value[:40], line=first.start_mark.line + 1))
 
 
+@paused_collector
 def load_yaml_text(text: str, file: str) -> tuple[Any, LineMap]:
     """Parse YAML text; syntax errors become a `Problem` list raised by the caller's error type."""
     try:

@@ -6,6 +6,7 @@ from typing import Any, Iterable, Iterator
 
 from pydantic import ValidationError
 
+from jixiao.core.collector import paused_collector
 from jixiao.core.errors import CaseError, Problem, record_label
 from jixiao.core.i18n import _
 from jixiao.records.model import Case
@@ -29,6 +30,7 @@ def _record_label(data: Any):
     return label
 
 
+@paused_collector
 def case_from_data(data: Any, lines: LineMap) -> Case:
     if not isinstance(data, dict):
         raise CaseError([Problem(_("案例文件应为含 `case`、`department`、`projects` 的映射"), lines.find(()))])

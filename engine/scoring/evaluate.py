@@ -10,6 +10,7 @@ from typing import Any
 
 from jixiao.rulesets.compiler import CompiledRuleset
 from jixiao.rulesets.conditions import holds
+from jixiao.core.collector import paused_collector
 from jixiao.core.decimals import exact, round_half_up
 from jixiao.core.errors import EvaluationError, record_label
 from jixiao.core.i18n import _
@@ -137,6 +138,7 @@ def _apply_vetoes(compiled: CompiledRuleset, score: Decimal | None, assessable: 
     return score, grade
 
 
+@paused_collector
 def evaluate_case(case: Case, department_ruleset: CompiledRuleset | None, project_ruleset: CompiledRuleset | None,
                   engine: str = "auto") -> CaseResult:
     """Score a case's department and each of its projects (an input no scoring ruleset declares
