@@ -2,7 +2,11 @@
 printed, and where output goes. No command module defines these again."""
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
+from contextlib import contextmanager
+from typing import BinaryIO, Iterator
 
 import click
 from click.shell_completion import CompletionItem
@@ -52,6 +56,24 @@ def emit_bytes(chunks: list[bytes], output: str | None) -> None:
     else:
         for chunk in chunks:
             click.echo(chunk, nl=False)
+
+
+@contextmanager
+def replaced_on_success(output: str) -> Iterator[BinaryIO]:
+    """A file to write into that becomes `output` only when the block ends without an exception:
+    output written as it is computed never leaves a half-written file (nor clobbers the old one)."""
+    fd, temporary = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(output)), prefix=".jixiao-", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(temporary, 0o666 & ~mask)  # as open() would have made it
+        os.replace(temporary, output)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
 
 
 def emit(text: str, output: str | None) -> None:

@@ -24,12 +24,14 @@ def withheld(record: RecordResult) -> RecordResult:
     })
 
 
-def public_view(result: CaseResult) -> CaseResult:
-    def visible(record: RecordResult | None) -> RecordResult | None:
-        if record is None or record.published:
-            return record
-        return withheld(record)
+def visible(record: RecordResult | None) -> RecordResult | None:
+    """The record as public output shows it: whole if it may be published, else `withheld`."""
+    if record is None or record.published:
+        return record
+    return withheld(record)
 
+
+def public_view(result: CaseResult) -> CaseResult:
     return result.model_copy(update={
         "public": True,
         "department": visible(result.department),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Iterable, Iterator
 
 from tabulate import tabulate
 
@@ -25,15 +26,34 @@ def to_json(results: list[CaseResult]) -> str:
     return "[\n" + ",\n".join("  " + text.replace("\n", "\n  ") for text in texts) + "\n]\n"
 
 
-def json_chunks(results: list[CaseResult]) -> list[bytes]:
-    """`to_json`'s bytes in UTF-8, in a few pieces, never as one str: a 10,000-project case's output
-    is 80 MB, and the str, its copy with the final newline and its encoding were each held at once."""
-    texts = [r.__pydantic_serializer__.to_json(r, indent=2) for r in results]  # what model_dump_json decodes
-    if not texts:
+def json_document(cases: list[bytes]) -> list[bytes]:
+    """`to_json`'s bytes from each case's own (`case_json`), in a few pieces, never as one str (a
+    10,000-project case's output is 80 MB): one case → its object, several → an array."""
+    if not cases:
         return [b"[]\n"]
-    if len(texts) == 1:
-        return [texts[0], b"\n"]
-    return [b"[\n", b",\n".join(b"  " + text.replace(b"\n", b"\n  ") for text in texts), b"\n]\n"]
+    if len(cases) == 1:
+        return [cases[0], b"\n"]
+    return [b"[\n", b",\n".join(b"  " + text.replace(b"\n", b"\n  ") for text in cases), b"\n]\n"]
+
+
+def case_json(head: CaseResult, projects: Iterable[RecordResult]) -> Iterator[bytes]:
+    """A case's JSON, the same bytes as `to_json([case])` without its final newline, from its head
+    (`scoring.evaluate.case_head`: no projects) and its projects one at a time, so that each
+    project's result can be let go once written."""
+    head_text = _json_bytes(head)
+    empty = b'"projects": []\n}'
+    if not head_text.endswith(empty) or head.projects:  # `projects` is CaseResult's last field
+        raise ValueError("case_json needs a head without projects (CaseResult's last field)")
+    yield head_text[: -len(b"[]\n}")]
+    first = True
+    for project in projects:
+        yield (b"[\n    " if first else b",\n    ") + _json_bytes(project).replace(b"\n", b"\n    ")
+        first = False
+    yield b"[]\n}" if first else b"\n  ]\n}"
+
+
+def _json_bytes(model: CaseResult | RecordResult) -> bytes:
+    return model.__pydantic_serializer__.to_json(model, indent=2)  # what model_dump_json decodes
 
 
 def score_text(record: RecordResult, out_of: bool = True) -> str:

@@ -6,7 +6,7 @@ engine decides the rules, however often it runs.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, Iterator
 
 from jixiao.rulesets.compiler import CompiledRuleset
 from jixiao.rulesets.conditions import holds
@@ -143,6 +143,27 @@ def evaluate_case(case: Case, department_ruleset: CompiledRuleset | None, projec
                   engine: str = "auto") -> CaseResult:
     """Score a case's department and each of its projects (an input no scoring ruleset declares
     is a `CaseError`: a typo or a case written for another ruleset version)."""
+    head = _case_fields(case, department_ruleset, project_ruleset, engine)
+    return CaseResult(**head, projects=list(project_results(case, project_ruleset, engine)))
+
+
+def case_head(case: Case, department_ruleset: CompiledRuleset | None, project_ruleset: CompiledRuleset | None,
+              engine: str = "auto") -> CaseResult:
+    """The case's result with its department scored and no projects yet: with `project_results`,
+    for a caller that writes each project out as it is scored rather than holding them all (a
+    result is ~34 KB: 340 MB for 10,000 projects). `evaluate_case` is the two together."""
+    return CaseResult(**_case_fields(case, department_ruleset, project_ruleset, engine), projects=[])
+
+
+def project_results(case: Case, project_ruleset: CompiledRuleset | None, engine: str = "auto") -> Iterator[RecordResult]:
+    """Each project's result in turn (none without a project ruleset)."""
+    if project_ruleset is not None:
+        for project in case.projects:
+            yield evaluate_record(project_ruleset, project, case, engine)
+
+
+def _case_fields(case: Case, department_ruleset: CompiledRuleset | None, project_ruleset: CompiledRuleset | None,
+                 engine: str) -> dict:
     InputsInUse([department_ruleset, project_ruleset]).check_case(case)
     rulesets = {}
     if department_ruleset is not None:
@@ -150,9 +171,8 @@ def evaluate_case(case: Case, department_ruleset: CompiledRuleset | None, projec
     if project_ruleset is not None:
         rulesets["project"] = _ref(project_ruleset)
     department = evaluate_record(department_ruleset, case.department, case, engine) if department_ruleset else None
-    projects = [evaluate_record(project_ruleset, p, case, engine) for p in case.projects] if project_ruleset else []
-    return CaseResult(case=case.case.id, unit=case.case.unit, year=case.case.year, ruleset=rulesets,
-                      engine=get_engine(engine).name, department=department, projects=projects)
+    return {"case": case.case.id, "unit": case.case.unit, "year": case.case.year, "ruleset": rulesets,
+            "engine": get_engine(engine).name, "department": department}
 
 
 def _ref(compiled: CompiledRuleset) -> RulesetRef:
