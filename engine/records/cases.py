@@ -40,11 +40,13 @@ def case_from_data(data: Any, lines: LineMap, consume: bool = False) -> Case:
     seen: dict[str, int] = {}
     problems = []
     # an id names the record in every output: empty or blank (the models strip spaces) is refused
-    for path, ident, record in [(("case", "id"), case.case.id, None), (("department", "id"), case.department.id, record_label("department", "?"))] + [
-            (("projects", i, "id"), p.id, record_label("project", f"#{i + 1}")) for i, p in enumerate(case.projects)]:
-        if not ident:
-            field = ".".join(part for part in path if isinstance(part, str))
-            problems.append(Problem(_("编号为空：请填写编号"), lines.find(path), record, field))
+    blank = [(("case", "id"), None)] if not case.case.id else []
+    if not case.department.id:
+        blank.append((("department", "id"), record_label("department", "?")))
+    blank += [(("projects", i, "id"), record_label("project", f"#{i + 1}")) for i, p in enumerate(case.projects) if not p.id]
+    for path, record in blank:
+        field = ".".join(part for part in path if isinstance(part, str))
+        problems.append(Problem(_("编号为空：请填写编号"), lines.find(path), record, field))
     for i, project in enumerate(case.projects):
         if project.id in seen:
             problems.append(Problem(_("项目编号重复（与第{n}个项目相同）").format(n=seen[project.id] + 1),
