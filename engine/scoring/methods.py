@@ -15,13 +15,14 @@ from decimal import Decimal
 from typing import Any
 
 from jixiao.rulesets.compiler import CompiledIndicator, CompiledRuleset
-from jixiao.core.decimals import CONTEXT, divide, number, percent, round_half_up, shown_as
+from jixiao.core.decimals import CONTEXT, divide, number, percent, quantum, round_half_up, shown_as
 from jixiao.core.errors import EvaluationError
 from jixiao.core.i18n import _
 from jixiao.expressions import nodes as n
 from jixiao.rulesets.model import BandsMethod, ConditionMethod, LadderMethod, OwnIndicatorsMethod, RateMethod, Tier
 
 ZERO = Decimal(0)
+_quantize = CONTEXT.quantize  # with quantum(places): round_half_up without its look-up
 
 
 @dataclass
@@ -130,14 +131,16 @@ def score_own_indicators(leaf: CompiledIndicator, method: OwnIndicatorsMethod, i
             told = _("报告未设{level1}指标")
         return Outcome(None, None, told.format(level1="/".join(method.level1)), items=[])
     form_weights = [r.get("weight") for r in rows]
-    if all(w is not None for w in form_weights) and sum(form_weights) > 0:
-        total = sum(form_weights)
+    total = sum(form_weights) if None not in form_weights else None
+    if total is not None and total > 0:
         shares = [CONTEXT.divide(CONTEXT.multiply(w, weight), total) for w in form_weights]
         basis = f"按表内分值分配（合计{number(total)}分，折算为{number(weight)}分）" if total != weight else "按表内分值计分"
     else:
         shares = [CONTEXT.divide(weight, Decimal(len(rows)))] * len(rows)
         basis = f"表内未给分值，{len(rows)}项平均分配"
-    items = [_score_item(row, share, form_weight, tiers, method, places)
+    step = quantum(places)
+    items = [_score_quantitative(row, share, step) if row["kind"] != "qualitative"
+             else _score_qualitative(row, share, form_weight, tiers, method, places)
              for row, share, form_weight in zip(rows, shares, form_weights)]
     return Outcome(None, None, basis, items=items)
 
@@ -149,10 +152,9 @@ def _item(row: dict, share: Decimal, score: Decimal | None, status: str, detail:
             "weight": share, "score": score, "status": status, "detail": detail}
 
 
-def _score_item(row: dict, share: Decimal, form_weight: Decimal | None, tiers: list[Tier],
-                method: OwnIndicatorsMethod, places: int) -> dict:
-    if row["kind"] == "qualitative":
-        return _score_qualitative(row, share, form_weight, tiers, method, places)
+def _score_quantitative(row: dict, share: Decimal, step: Decimal) -> dict:
+    """A 定量 row by its direction. The common case (direction and both figures stated) builds its
+    item at once from the figures it already read: nearly every row of a report, ~5 a record."""
     target, actual, direction = row.get("target"), row.get("actual"), row.get("direction")
     if direction is None:
         return _item(row, share, None, "not_assessable", "未填写指标方向（≥、≤、=），无法按方向计分")
@@ -161,10 +163,11 @@ def _score_item(row: dict, share: Decimal, form_weight: Decimal | None, tiers: l
             return _item(row, share, None, "not_assessable", f"{label}未填报")
         if not isinstance(value, Decimal):
             return _item(row, share, None, "not_assessable", f"{label}“{value}”不是数值，定量指标无法计分")
-    actual_used = max(actual, ZERO)
-    ratio, formula = _direction_ratio(direction, target, actual_used)
-    score = _points(CONTEXT.multiply(ratio, share), places)
-    return _item(row, share, score, "scored", f"{formula}，得{number(score)}分（分值{number(share)}）")
+    ratio, formula = _direction_ratio(direction, target, ZERO if actual < ZERO else actual)
+    score = _quantize(max(CONTEXT.multiply(ratio, share), ZERO), step)
+    return {"name": row["name"], "level1": row["level1"], "level2": row.get("level2"), "kind": row["kind"],
+            "direction": direction, "target": target, "actual": actual, "weight": share, "score": score,
+            "status": "scored", "detail": f"{formula}，得{number(score)}分（分值{number(share)}）"}
 
 
 def _direction_ratio(direction: str, target: Decimal, actual: Decimal) -> tuple[Decimal, str]:
@@ -287,13 +290,21 @@ def _combine_items(leaf: CompiledIndicator, outcome: Outcome, places: int) -> Ou
     items = outcome.items or []
     if not items:
         return outcome
-    weight = leaf.node.weight
-    scored = [i for i in items if i["status"] == "scored"]
-    missing = [i for i in items if i["status"] == "not_assessable"]
-    rejected = [i for i in items if i["status"] == "rejected"]
-    partial = sum((i["score"] for i in scored), ZERO)
+    weight, step = leaf.node.weight, quantum(places)
+    # one pass over the rows (~5 a record): the points so far, and whether each earned its whole share
+    scored, missing, rejected, partial, whole = [], [], 0, ZERO, True
+    for i in items:
+        status = i["status"]
+        if status == "scored":
+            scored.append(i)
+            partial += i["score"]
+            whole = whole and i["score"] == _quantize(i["weight"], step)
+        elif status == "not_assessable":
+            missing.append(i)
+        elif status == "rejected":
+            rejected += 1
     if rejected:
-        return Outcome(None, None, outcome.detail + f"；{len(rejected)}项自评不予采用", rejected=True, items=items,
+        return Outcome(None, None, outcome.detail + f"；{rejected}项自评不予采用", rejected=True, items=items,
                        partial=round_half_up(partial, places))
     if missing and leaf.missing == "rescale":
         if not scored:
@@ -307,7 +318,7 @@ def _combine_items(leaf: CompiledIndicator, outcome: Outcome, places: int) -> Ou
         why = "；".join(f"{i['name']}：{i['detail']}" for i in missing)  # which rows, and why each
         return Outcome(None, None, outcome.detail + f"；{len(missing)}项无法计分（{why}），已得{number(partial)}分", items=items,
                        partial=round_half_up(partial, places))
-    if all(i["score"] == round_half_up(i["weight"], places) for i in scored):
+    if whole:
         # every row earns its whole share: the node's full weight, not the sum of rounded shares
         # (19 rows of 50 ÷ 19 = 2.63 add up to 49.97, and no row lost anything)
         return Outcome(round_half_up(weight, places), None, outcome.detail, items=items)
