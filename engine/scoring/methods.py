@@ -9,6 +9,7 @@ than validating a model for every row and indicator as it is scored.
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -37,6 +38,12 @@ class Outcome:
     partial: Decimal | None = None  # points of the rows that could be scored, when others cannot
 
 
+# A ruleset's own figures (an indicator's weight) are written in every record's explanation: each
+# distinct one is formatted once. Keyed by value, which number() alone depends on; ruleset figures
+# only, so the cache stays as small as the rulesets loaded.
+_constant = functools.lru_cache(maxsize=1024)(number)
+
+
 def _points(value: Decimal, places: int) -> Decimal:
     return round_half_up(max(value, ZERO), places)
 
@@ -55,7 +62,7 @@ def score_rate(leaf: CompiledIndicator, method: RateMethod, value: Decimal | Non
     used = min(value, method.cap) if method.cap is not None else value
     capped = f"，按上限{percent(method.cap)}计" if method.cap is not None and value > method.cap else ""
     score = _points(CONTEXT.multiply(used, weight), places)
-    return Outcome(score, value, f"{leaf.value_label}{percent(value)}{capped} × {number(weight)}分 = {number(score)}分")
+    return Outcome(score, value, f"{leaf.value_label}{percent(value)}{capped} × {_constant(weight)}分 = {number(score)}分")
 
 
 def score_ladder(leaf: CompiledIndicator, method: LadderMethod, value: Decimal | None, places: int) -> Outcome:
@@ -134,7 +141,7 @@ def score_own_indicators(leaf: CompiledIndicator, method: OwnIndicatorsMethod, i
     total = sum(form_weights) if None not in form_weights else None
     if total is not None and total > 0:
         shares = [CONTEXT.divide(CONTEXT.multiply(w, weight), total) for w in form_weights]
-        basis = f"按表内分值分配（合计{number(total)}分，折算为{number(weight)}分）" if total != weight else "按表内分值计分"
+        basis = f"按表内分值分配（合计{number(total)}分，折算为{_constant(weight)}分）" if total != weight else "按表内分值计分"
     else:
         shares = [CONTEXT.divide(weight, Decimal(len(rows)))] * len(rows)
         basis = f"表内未给分值，{len(rows)}项平均分配"
@@ -217,7 +224,7 @@ def _score_qualitative(row: dict, share: Decimal, form_weight: Decimal | None, t
 
 def score_leaf(compiled: CompiledRuleset, leaf: CompiledIndicator, ns: dict, fired: set[str]) -> dict:
     """An IndicatorScore's fields."""
-    outside = not_applying(leaf, ns)
+    outside = not_applying(leaf, ns) if leaf.applies else None
     if outside is not None:
         return indicator_score(leaf, None, "not_applicable", None, outside, [])
     method, places = leaf.node.method, compiled.ruleset.rounding.places
@@ -359,10 +366,16 @@ def total_score(compiled: CompiledRuleset, scores: list[dict]) -> Total:
     rescale the rest to the ruleset's total (the report says how: outputs.report's `_rescaled`)."""
     rs = compiled.ruleset
     places = rs.rounding.places
-    partial = sum((s["score"] if s["score"] is not None else s["partial"] or ZERO for s in scores), ZERO)
-    if any(s["status"] in ("not_assessable", "rejected") for s in scores):
+    partial, assessable, left_out = ZERO, True, []  # one pass: it runs for every record
+    for s in scores:
+        score, status = s["score"], s["status"]
+        partial += score if score is not None else s["partial"] or ZERO
+        if status in ("not_assessable", "rejected"):
+            assessable = False
+        elif status in ("dropped", "not_applicable"):
+            left_out.append(s["max_score"])
+    if not assessable:
         return Total(round_half_up(partial, places), False)
-    left_out = [s["max_score"] for s in scores if s["status"] in ("dropped", "not_applicable")]
     if not left_out:
         return Total(round_half_up(partial, places), True)
     kept = rs.total - sum(left_out, ZERO)
