@@ -124,6 +124,8 @@ _validate_result = RecordResult.model_validate
 def _apply_vetoes(compiled: CompiledRuleset, score: Decimal | None, assessable: bool,
                   vetoes: list[dict]) -> tuple[Decimal | None, str | None]:
     """Deductions first (floor 0), then the grade, then the strictest cap; disqualification last."""
+    if not vetoes:  # nearly every record
+        return score, grade_for(compiled, score) if (score is not None and assessable) else None
     rs = compiled.ruleset
     for veto in vetoes:
         if veto["effect"] == "deduct" and score is not None:

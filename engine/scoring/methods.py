@@ -22,7 +22,7 @@ from jixiao.core.i18n import _
 from jixiao.expressions import nodes as n
 from jixiao.rulesets.model import BandsMethod, ConditionMethod, LadderMethod, OwnIndicatorsMethod, RateMethod, Tier
 
-ZERO = Decimal(0)
+ZERO, ONE = Decimal(0), Decimal(1)
 _quantize = CONTEXT.quantize  # with quantum(places): round_half_up without its look-up
 
 
@@ -165,11 +165,12 @@ def _score_quantitative(row: dict, share: Decimal, step: Decimal) -> dict:
     target, actual, direction = row.get("target"), row.get("actual"), row.get("direction")
     if direction is None:
         return _item(row, share, None, "not_assessable", "未填写指标方向（≥、≤、=），无法按方向计分")
-    for label, value in (("年度指标值", target), ("实际完成值", actual)):
-        if value is None:
-            return _item(row, share, None, "not_assessable", f"{label}未填报")
-        if not isinstance(value, Decimal):
-            return _item(row, share, None, "not_assessable", f"{label}“{value}”不是数值，定量指标无法计分")
+    if target.__class__ is not Decimal or actual.__class__ is not Decimal:  # the loop only when one may be wanting
+        for label, value in (("年度指标值", target), ("实际完成值", actual)):
+            if value is None:
+                return _item(row, share, None, "not_assessable", f"{label}未填报")
+            if not isinstance(value, Decimal):
+                return _item(row, share, None, "not_assessable", f"{label}“{value}”不是数值，定量指标无法计分")
     ratio, formula = _direction_ratio(direction, target, ZERO if actual < ZERO else actual)
     score = _quantize(max(CONTEXT.multiply(ratio, share), ZERO), step)
     return {"name": row["name"], "level1": row["level1"], "level2": row.get("level2"), "kind": row["kind"],
@@ -179,20 +180,20 @@ def _score_quantitative(row: dict, share: Decimal, step: Decimal) -> dict:
 
 def _direction_ratio(direction: str, target: Decimal, actual: Decimal) -> tuple[Decimal, str]:
     """The share of the weight earned, by the 正向/反向/等于 formulas of the domain notes."""
-    one = Decimal(1)
+    one = ONE
     if direction == "=" and target == 0:
         return (one, "等于型，目标0，实际≤0，满分") if actual <= 0 else (ZERO, "等于型，目标0，实际>0，0分")
     if direction in (">=", ">", "="):
         if actual >= target or target == 0:
             return one, f"正向，实际{number(actual)}≥目标{number(target)}，满分"
-        ratio = divide(actual, target) or ZERO
+        ratio = CONTEXT.divide(actual, target) or ZERO  # target ≠ 0 here: divide() need not guard
         return ratio, f"正向，实际{number(actual)}÷目标{number(target)}={percent(ratio)}"
     # 反向 (≤, <)
     if actual <= target:
         return one, f"反向，实际{number(actual)}≤目标{number(target)}，满分"
     if target <= 0 or actual >= target * 2:
         return ZERO, f"反向，实际{number(actual)}≥目标的2倍，0分"
-    ratio = one - (divide(actual - target, target) or ZERO)
+    ratio = one - (CONTEXT.divide(actual - target, target) or ZERO)  # target > 0 here
     return ratio, f"反向，1−(实际{number(actual)}−目标{number(target)})÷目标={percent(ratio)}"
 
 
