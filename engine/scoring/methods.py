@@ -23,6 +23,7 @@ from jixiao.expressions import nodes as n
 from jixiao.rulesets.model import BandsMethod, ConditionMethod, LadderMethod, OwnIndicatorsMethod, RateMethod, Tier
 
 ZERO, ONE = Decimal(0), Decimal(1)
+_NONE: dict = {}  # read, never written: a missing case or coverage without a new dict each time
 _quantize = CONTEXT.quantize  # with quantum(places): round_half_up without its look-up
 
 
@@ -207,7 +208,11 @@ def _score_qualitative(row: dict, share: Decimal, form_weight: Decimal | None, t
     tier_name = row.get("tier")
     if not tier_name:
         return _item(row, share, None, "not_assessable", "定性指标未选择评价档次")
-    tier = next((t for t in tiers if t.name == tier_name), None)
+    for tier in tiers:  # a loop, not next(generator): a row in four is qualitative
+        if tier.name == tier_name:
+            break
+    else:
+        tier = None
     if tier is None:
         return _item(row, share, None, "rejected", f"档次“{tier_name}”不是本规则的档次（{'、'.join(t.name for t in tiers)}）")
     basis = form_weight if form_weight is not None else share
@@ -236,7 +241,7 @@ def score_leaf(compiled: CompiledRuleset, leaf: CompiledIndicator, ns: dict, fir
     method, places = leaf.node.method, compiled.ruleset.rounding.places
     kind = type(method)  # the ruleset schema's method models have no subclasses
     if kind is OwnIndicatorsMethod:
-        coverage = (ns.get("case") or {}).get("coverage") or {}
+        coverage = (ns.get("case") or _NONE).get("coverage") or _NONE
         excerpt = coverage.get("complete") is not True and coverage.get("ends_at") is not None
         outcome = score_own_indicators(leaf, method, ns.get("indicators"), compiled.ruleset.tiers, places, excerpt)
         outcome = _combine_items(leaf, outcome, places)
