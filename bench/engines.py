@@ -332,19 +332,19 @@ def hand_full(p: Project) -> dict:
     metrics = {"final_budget": final, "execution_rate": rate, "unspent": unspent, "quantified_count": quantified,
                "indicator_count": D(len(rows)) if rows is not None else None, "carryover_gap": gap}
     checks = [
-        {"id": "carryover_matches", "name": "预算−支出=结余结转", "severity": "error", "ok": None,
+        {"id": "carryover_matches", "name": "预算−支出=结余结转", "ok": None, "severity": "error",
          "message": "预算−支出=结余结转：数据未填报，无法核对"} if gap is None else
-        {"id": "carryover_matches", "name": "预算−支出=结余结转", "severity": "error", "ok": True,
+        {"id": "carryover_matches", "name": "预算−支出=结余结转", "ok": True, "severity": "error",
          "message": "预算−支出=结余结转"} if gap <= Q2 else
-        {"id": "carryover_matches", "name": "预算−支出=结余结转", "severity": "error", "ok": False,
+        {"id": "carryover_matches", "name": "预算−支出=结余结转", "ok": False, "severity": "error",
          "message": f"{name}全年预算{_wan(final)}减实际支出{_wan(actual)}为{_wan(unspent)}，与所报结余结转{_wan(carryover)}不一致。"},
-        {"id": "has_quantified_indicators", "name": "设有量化绩效指标", "severity": "warning", "ok": True,
+        {"id": "has_quantified_indicators", "name": "设有量化绩效指标", "ok": True, "severity": "warning",
          "message": "设有量化绩效指标"} if quantified > 0 else
-        {"id": "has_quantified_indicators", "name": "设有量化绩效指标", "severity": "warning", "ok": False,
+        {"id": "has_quantified_indicators", "name": "设有量化绩效指标", "ok": False, "severity": "warning",
          "message": f"{name}未设置量化的绩效指标（共{metrics['indicator_count']:f}项指标），产出、效益无法按指标值评价。"},
-        {"id": "budget_stated", "name": "预算数已填报", "severity": "warning", "ok": True, "message": "预算数已填报"}
+        {"id": "budget_stated", "name": "预算数已填报", "ok": True, "severity": "warning", "message": "预算数已填报"}
         if final is not None else
-        {"id": "budget_stated", "name": "预算数已填报", "severity": "warning", "ok": False,
+        {"id": "budget_stated", "name": "预算数已填报", "ok": False, "severity": "warning",
          "message": f"{name}未填报全年预算数（实际支出{_wan(actual)}），无法计算预算执行率。"}]
     result = {"id": p.id, "name": name, "kind": "project", "ruleset": "bench-project", "engine": "native",
               "max_score": D(100), "vetoes": [], "checks": checks, "metrics": metrics}
@@ -555,10 +555,12 @@ def main() -> int:
             if problems <= 3:
                 print(f"hand-written differs on {p.id}: {expected} vs native {got}")
     for p, result in zip(sample, native_results):
-        if hand_full(p) != result.model_dump():
+        got, want = hand_full(p), result.model_dump()
+        if got != want:
             problems += 1
             if problems <= 6:
-                print(f"hand-written (same result) differs on {p.id}")
+                for key in sorted(k for k in want.keys() | got.keys() if got.get(k) != want.get(k)):
+                    print(f"hand-written (same result) differs on {p.id}, {key}: {got.get(key)!r} vs native {want.get(key)!r}")
     have_durable = durable_available()
     if have_durable:
         for p, result in zip(sample, native_results):
