@@ -186,20 +186,19 @@ def _score_quantitative(row: dict, share: Decimal, step: Decimal) -> dict:
 
 def _direction_ratio(direction: str, target: Decimal, actual: Decimal) -> tuple[Decimal, str]:
     """The share of the weight earned, by the 正向/反向/等于 formulas of the domain notes."""
-    one = ONE
     if direction == "=" and target == 0:
-        return (one, "等于型，目标0，实际≤0，满分") if actual <= 0 else (ZERO, "等于型，目标0，实际>0，0分")
+        return (ONE, "等于型，目标0，实际≤0，满分") if actual <= 0 else (ZERO, "等于型，目标0，实际>0，0分")
     if direction in (">=", ">", "="):
         if actual >= target or target == 0:
-            return one, f"正向，实际{number(actual)}≥目标{number(target)}，满分"
+            return ONE, f"正向，实际{number(actual)}≥目标{number(target)}，满分"
         ratio = CONTEXT.divide(actual, target) or ZERO  # target ≠ 0 here: divide() need not guard
         return ratio, f"正向，实际{number(actual)}÷目标{number(target)}={percent(ratio)}"
     # 反向 (≤, <)
     if actual <= target:
-        return one, f"反向，实际{number(actual)}≤目标{number(target)}，满分"
+        return ONE, f"反向，实际{number(actual)}≤目标{number(target)}，满分"
     if target <= 0 or actual >= target * 2:
         return ZERO, f"反向，实际{number(actual)}≥目标的2倍，0分"
-    ratio = one - (CONTEXT.divide(actual - target, target) or ZERO)  # target > 0 here
+    ratio = ONE - (CONTEXT.divide(actual - target, target) or ZERO)  # target > 0 here
     return ratio, f"反向，1−(实际{number(actual)}−目标{number(target)})÷目标={percent(ratio)}"
 
 
