@@ -7,8 +7,12 @@ hand-written functions below mirror it, so that every contender decides the same
 
 Two levels, because ZEN only decides conditions:
 - whole evaluation (metrics, rules, indicator scoring, grade, checks, findings, texts):
-  jixiao native, jixiao durable, naive durable (below), and a hand-written function doing the same
-  arithmetic and comparisons (no texts, no result models: the practical limit);
+  jixiao native, jixiao durable, naive durable (below), and two hand-written functions:
+  `hand_evaluate` does the same arithmetic and comparisons but writes no texts and builds no result
+  (numbers only: the practical limit of deciding and scoring), and `hand_full` produces the same
+  result as jixiao native, the plain dict of `evaluate_record(...).model_dump()` with every detail
+  text, item, check message, finding and metric, hard-coded for this one ruleset (same result: the
+  fair contender for a rule engine, whose texts and result are part of its job);
 - deciding only (metrics + which rules fire): jixiao native, jixiao durable, the hand-written
   decisions, and ZEN (`pip install zen-engine`, the `bench` extra) running the same conditions as a
   decision graph (an expression node for the metrics, a collect decision table for the rules).
@@ -33,7 +37,7 @@ import random
 import sys
 import time
 import tracemalloc
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -190,6 +194,200 @@ def hand_evaluate(p: Project) -> dict:
     assessable = len(known) == len(scores)
     grade = next(g for g, low in (("优", 90), ("良", 80), ("中", 60), ("差", 0)) if score >= low) if assessable else None
     return {"score": score, "grade": grade, "status": "scored" if assessable else "not_assessable", "fired": fired}
+
+
+# ---- the hand-written whole result -------------------------------------------------------------
+
+_UP = Context(prec=28, rounding=ROUND_HALF_UP)  # 四舍五入, as jixiao rounds
+_round = _UP.quantize
+ZERO, ONE, HUNDRED = D(0), D(1), D(100)
+TIER_NAMES = "、".join(TIERS)
+LEVELS = (("output", "产出指标", "产出", D(50)), ("outcome", "效益指标", "效益", D(30)),
+          ("satisfaction", "满意度指标", "满意度", D(10)))
+CLASSIFIED = [{"id": "classified", "name": "涉密项目", "scored": False, "published": False,
+               "reason": "项目为涉密项目，不作公开评价（财预〔2016〕143号：除涉及国家秘密外公开）；其支出仍计入部门支出合计。"}]
+
+
+def _num(v: Decimal) -> str:
+    """number(): two places, half-up, -0.00 written 0.00."""
+    s = str(_round(v, Q2))
+    return s if s != "-0.00" else "0.00"
+
+
+def _pct(v: Decimal) -> str:
+    return _num(v * HUNDRED) + "%"
+
+
+def _wan(v: Decimal | None) -> str:
+    return _num(v) + "万元" if v is not None else "未填报"
+
+
+def _node(id_: str, name: str, method: str, weight: Decimal, score, status: str, value, detail: str,
+          partial=None, items=()) -> dict:
+    return {"id": id_, "name": name, "path": [], "method": method, "max_score": weight, "score": score,
+            "status": status, "value": value, "detail": detail, "partial": partial, "items": list(items)}
+
+
+def _item(row, share: Decimal, score, status: str, detail: str) -> dict:
+    return {"name": row.name, "level1": row.level1, "level2": row.level2, "kind": row.kind, "direction": row.direction,
+            "target": row.target, "actual": row.actual, "weight": share, "score": score, "status": status,
+            "detail": detail}
+
+
+def _unusable(target, actual) -> str:
+    """Why a quantitative row's figures cannot be scored: the first one missing or not a number."""
+    label, value = ("年度指标值", target) if not isinstance(target, Decimal) else ("实际完成值", actual)
+    return f"{label}未填报" if value is None else f"{label}“{value}”不是数值，定量指标无法计分"
+
+
+def _full_item(row, share: Decimal, form_weight) -> dict:
+    """One indicator row scored with its detail text, as jixiao's `_score_item` words it."""
+    if row.kind == "qualitative":
+        tier = row.tier
+        if not tier:
+            return _item(row, share, None, "not_assessable", "定性指标未选择评价档次")
+        band = TIERS.get(tier)
+        if band is None:
+            return _item(row, share, None, "rejected", f"档次“{tier}”不是本规则的档次（{TIER_NAMES}）")
+        basis = form_weight if form_weight is not None else share
+        low, high = band[0] * basis, band[1] * basis
+        self_score = row.self_score
+        if self_score is None:
+            score = _round(max(band[0] * share, ZERO), Q2)
+            return _item(row, share, score, "scored", f"档次“{tier}”未填自评分，按区间下限计{_num(score)}分")
+        if not low <= self_score <= high:
+            return _item(row, share, None, "rejected",
+                         f"自评分{_num(self_score)}不在所选档次“{tier}”的分值区间{_num(low)}–{_num(high)}分内，不予采用")
+        score = _round(max(self_score * share / basis, ZERO), Q2)
+        return _item(row, share, score, "scored",
+                     f"档次“{tier}”（{_num(low)}–{_num(high)}分），自评分{_num(self_score)}，得{_num(score)}分")
+    target, actual, direction = row.target, row.actual, row.direction
+    if direction is None:
+        return _item(row, share, None, "not_assessable", "未填写指标方向（≥、≤、=），无法按方向计分")
+    if not (isinstance(target, Decimal) and isinstance(actual, Decimal)):
+        return _item(row, share, None, "not_assessable", _unusable(target, actual))
+    actual = max(actual, ZERO)
+    if direction == "=" and target == 0:
+        ratio, formula = (ONE, "等于型，目标0，实际≤0，满分") if actual <= 0 else (ZERO, "等于型，目标0，实际>0，0分")
+    elif direction in (">=", ">", "="):
+        if actual >= target or target == 0:
+            ratio, formula = ONE, f"正向，实际{_num(actual)}≥目标{_num(target)}，满分"
+        else:
+            ratio = actual / target
+            formula = f"正向，实际{_num(actual)}÷目标{_num(target)}={_pct(ratio)}"
+    elif actual <= target:
+        ratio, formula = ONE, f"反向，实际{_num(actual)}≤目标{_num(target)}，满分"
+    elif target <= 0 or actual >= target * 2:
+        ratio, formula = ZERO, f"反向，实际{_num(actual)}≥目标的2倍，0分"
+    else:
+        ratio = ONE - (actual - target) / target
+        formula = f"反向，1−(实际{_num(actual)}−目标{_num(target)})÷目标={_pct(ratio)}"
+    score = _round(max(ratio * share, ZERO), Q2)
+    return _item(row, share, score, "scored", f"{formula}，得{_num(score)}分（分值{_num(share)}）")
+
+
+def _full_level(id_: str, name: str, level1: str, weight: Decimal, indicators) -> dict:
+    """One of 产出/效益/满意度: its rows shared, scored and combined, with texts."""
+    rows = [i for i in indicators or () if i.level1 == level1]
+    if not rows:
+        told = f"未填报{level1}指标" if indicators is None else f"报告未设{level1}指标"
+        return _node(id_, name, "indicators", weight, None, "not_assessable", None, told + "，信息不足无法评价")
+    weights = [r.weight for r in rows]
+    if all(w is not None for w in weights) and sum(weights) > 0:
+        total = sum(weights)
+        shares = [w * weight / total for w in weights]
+        detail = f"按表内分值分配（合计{_num(total)}分，折算为{_num(weight)}分）" if total != weight else "按表内分值计分"
+    else:
+        shares = [weight / len(rows)] * len(rows)
+        detail = f"表内未给分值，{len(rows)}项平均分配"
+    items = [_full_item(r, s, w) for r, s, w in zip(rows, shares, weights)]
+    scored = [i for i in items if i["status"] == "scored"]
+    missing = [i for i in items if i["status"] == "not_assessable"]
+    rejected = len(items) - len(scored) - len(missing)
+    partial = _round(sum((i["score"] for i in scored), ZERO), Q2)
+    if rejected:
+        return _node(id_, name, "indicators", weight, None, "rejected", None, f"{detail}；{rejected}项自评不予采用",
+                     partial, items)
+    if missing:
+        why = "；".join(f"{i['name']}：{i['detail']}" for i in missing)
+        return _node(id_, name, "indicators", weight, None, "not_assessable", None,
+                     f"{detail}；{len(missing)}项无法计分（{why}），已得{_num(partial)}分，信息不足无法评价", partial, items)
+    if all(i["score"] == _round(i["weight"], Q2) for i in items):
+        partial = _round(weight, Q2)  # every row its whole share: the whole weight
+    return _node(id_, name, "indicators", weight, partial, "scored", None, detail, None, items)
+
+
+def hand_full(p: Project) -> dict:
+    """jixiao native's whole result for bench-project (`evaluate_record(...).model_dump()`),
+    written by hand: the same numbers, texts, checks, findings and metrics, as plain dicts."""
+    b, actual, carryover, name = p.budget, p.actual, p.carryover, p.name
+    final = b.final if b.final is not None else (
+        b.initial + b.adjustment if b.initial is not None and b.adjustment is not None else None)
+    known = final is not None and actual is not None
+    rate = _round(actual / final, Q4) if known and final != 0 else None
+    unspent = final - actual if known else None
+    gap = abs(unspent - carryover) if known and carryover is not None else None
+    rows = p.indicators
+    quantified = D(sum(1 for i in rows if i.kind == "quantitative")) if rows is not None else ZERO
+    metrics = {"final_budget": final, "execution_rate": rate, "unspent": unspent, "quantified_count": quantified,
+               "indicator_count": D(len(rows)) if rows is not None else None, "carryover_gap": gap}
+    checks = [
+        {"id": "carryover_matches", "name": "预算−支出=结余结转", "ok": None, "severity": "error",
+         "message": "预算−支出=结余结转：数据未填报，无法核对"} if gap is None else
+        {"id": "carryover_matches", "name": "预算−支出=结余结转", "ok": True, "severity": "error",
+         "message": "预算−支出=结余结转"} if gap <= Q2 else
+        {"id": "carryover_matches", "name": "预算−支出=结余结转", "ok": False, "severity": "error",
+         "message": f"{name}全年预算{_wan(final)}减实际支出{_wan(actual)}为{_wan(unspent)}，与所报结余结转{_wan(carryover)}不一致。"},
+        {"id": "has_quantified_indicators", "name": "设有量化绩效指标", "ok": True, "severity": "warning",
+         "message": "设有量化绩效指标"} if quantified > 0 else
+        {"id": "has_quantified_indicators", "name": "设有量化绩效指标", "ok": False, "severity": "warning",
+         "message": f"{name}未设置量化的绩效指标（共{metrics['indicator_count']:f}项指标），产出、效益无法按指标值评价。"},
+        {"id": "budget_stated", "name": "预算数已填报", "ok": True, "severity": "warning", "message": "预算数已填报"}
+        if final is not None else
+        {"id": "budget_stated", "name": "预算数已填报", "ok": False, "severity": "warning",
+         "message": f"{name}未填报全年预算数（实际支出{_wan(actual)}），无法计算预算执行率。"}]
+    result = {"id": p.id, "name": name, "kind": "project", "ruleset": "bench-project", "engine": "native",
+              "max_score": D(100), "vetoes": [], "checks": checks, "metrics": metrics}
+    if p.confidential:
+        result.update(score=None, grade=None, status="exempt", assessable=False, published=False, exemptions=CLASSIFIED,
+                      findings=[], indicators=[_node(i, n, m, w, None, "exempt", None, "免于评价") for i, n, m, w in (
+                          ("budget_execution", "预算执行率", "rate", D(10)), *((i, n, "indicators", w) for i, n, _l, w in LEVELS))])
+        return result
+    if rate is None:
+        why = "（全年预算数为0）" if final is not None and final == 0 and actual is not None else "（所需数据未填报）"
+        execution = _node("budget_execution", "预算执行率", "rate", D(10), None, "not_assessable", None,
+                          f"预算执行率无法计算{why}，信息不足无法评价")
+    else:
+        points = _round(max(min(rate, ONE) * 10, ZERO), Q2)
+        capped = "，按上限100.00%计" if rate > 1 else ""
+        execution = _node("budget_execution", "预算执行率", "rate", D(10), points, "scored", rate,
+                          f"预算执行率{_pct(rate)}{capped} × 10.00分 = {_num(points)}分")
+    indicators = [execution, *(_full_level(i, n, level1, w, rows) for i, n, level1, w in LEVELS)]
+    score = _round(sum((i["score"] if i["score"] is not None else i["partial"] or ZERO for i in indicators), ZERO), Q2)
+    assessable = all(i["status"] == "scored" for i in indicators)
+    grade = next(g for g, low in (("优", 90), ("良", 80), ("中", 60), ("差", 0)) if score >= low) if assessable else None
+    findings = []
+    if rate is not None and rate < D("0.9"):
+        findings.append({"id": "low_execution", "category": "budget_execution", "severity": 3,
+                         "problem": f"{name}预算执行率为{_pct(rate)}（全年预算{_wan(final)}，实际支出{_wan(actual)}），低于90%，"
+                                    f"结余结转{_wan(carryover)}，资金未能及时发挥效益。",
+                         "improvement": f"{name}应按项目实施进度编制用款计划、及时拨付资金，对结余结转的{_wan(carryover)}明确使用计划；"
+                                        "年初编制预算时充分摸底，确保预算安排与实际需求相符。"})
+    if b.initial is None and b.final is None and actual is not None:
+        findings.append({"id": "budget_not_stated", "category": "data_quality", "severity": 2,
+                         "problem": f"{name}实际支出{_wan(actual)}，但未填报年初预算数和全年预算数，预算执行率无法计算，资金使用效率无从评价。",
+                         "improvement": f"{name}应在自评中完整填报年初预算数、年中调整数、全年预算数和执行数，使预算执行情况可核对、可评价。"})
+    if quantified == 0:
+        findings.append({"id": "no_quantified_indicators", "category": "target_setting", "severity": 3,
+                         "problem": f"{name}未设置量化绩效指标，产出、效益和满意度无法按年度指标值评价，绩效目标笼统。",
+                         "improvement": f"{name}应按产出（数量、质量、时效、成本）、效益和满意度设置可量化、可考核的年度指标值，并在自评时逐项填报实际完成值。"})
+    if rate is not None and rate > 1:
+        findings.append({"id": "overspent", "category": "compliance", "severity": 3,
+                         "problem": f"{name}实际支出{_wan(actual)}超过全年预算{_wan(final)}，执行率为{_pct(rate)}。",
+                         "improvement": f"{name}应严格按预算执行，确需追加的按程序办理预算调整。"})
+    result.update(score=score, grade=grade, status="scored" if assessable else "not_assessable", assessable=assessable,
+                  published=True, exemptions=[], findings=findings, indicators=indicators)
+    return result
 
 
 # ---- naive durable-rules -----------------------------------------------------------------------
@@ -356,6 +554,13 @@ def main() -> int:
             problems += 1
             if problems <= 3:
                 print(f"hand-written differs on {p.id}: {expected} vs native {got}")
+    for p, result in zip(sample, native_results):
+        got, want = hand_full(p), result.model_dump()
+        if got != want:
+            problems += 1
+            if problems <= 6:
+                for key in sorted(k for k in want.keys() | got.keys() if got.get(k) != want.get(k)):
+                    print(f"hand-written (same result) differs on {p.id}, {key}: {got.get(key)!r} vs native {want.get(key)!r}")
     have_durable = durable_available()
     if have_durable:
         for p, result in zip(sample, native_results):
@@ -399,7 +604,8 @@ def main() -> int:
         contenders += [("jixiao durable", lambda p: evaluate_record(compiled, p, None, "durable"), records),
                        ("naive durable (Host, callbacks)", lambda p: evaluate_record(compiled, p, None, naive),
                         records[: args.naive_n or args.n])]
-    contenders.append(("hand-written", hand_evaluate, records))
+    contenders += [("hand-written (numbers only)", hand_evaluate, records),
+                   ("hand-written (same result)", hand_full, records)]
     rows = best_of(args.rounds, contenders, memory_items)
     whole = {row["label"]: row["rate"] for row in rows}
     print(f"\nWhole evaluation of {args.n:,} projects ({RULESET}; Python {sys.version.split()[0]}):")
@@ -431,7 +637,8 @@ def main() -> int:
     _table(rows)
 
     print("\nRatios (records/s ÷ records/s):")
-    print(f"  whole:  native ÷ hand-written   = {whole['jixiao native'] / whole['hand-written']:.3f}")
+    print(f"  whole:  native ÷ hand-written (numbers only) = {whole['jixiao native'] / whole['hand-written (numbers only)']:.3f}")
+    print(f"  whole:  native ÷ hand-written (same result)  = {whole['jixiao native'] / whole['hand-written (same result)']:.3f}")
     if have_durable:
         print(f"  whole:  durable ÷ native        = {whole['jixiao durable'] / whole['jixiao native']:.3f}")
         print(f"  whole:  durable ÷ naive durable = {whole['jixiao durable'] / whole['naive durable (Host, callbacks)']:.2f}")
@@ -447,7 +654,8 @@ def main() -> int:
 
 def model_cost(compiled, records, rounds: int) -> float:
     """µs a record to build the result models of an evaluation: its finished results validated
-    again from plain dicts (the hand-written function builds none, and no texts either)."""
+    again from plain dicts (the numbers-only hand-written function builds none, and no texts either;
+    the same-result one builds the plain dicts only)."""
     from jixiao.scoring.results import RecordResult
 
     dumped = [evaluate_record(compiled, p, None, "native").model_dump() for p in records]

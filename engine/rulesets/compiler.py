@@ -102,6 +102,7 @@ class CompiledRuleset:
     # `metrics` and `rules` as one generated function each (ruleset_codegen)
     run_metrics: MetricsRun = None  # type: ignore[assignment]  (set in __post_init__ when not given)
     run_rules: RulesRun = None  # type: ignore[assignment]
+    _leaves: tuple | None = field(default=None, init=False, repr=False, compare=False)  # (indicators, leaves)
 
     def __post_init__(self) -> None:
         if self.run_metrics is None:
@@ -118,6 +119,12 @@ class CompiledRuleset:
         return self.ruleset.applies_to
 
     def leaves(self) -> list[CompiledIndicator]:
+        """The scored indicators in order (walked once: every evaluated record asks)."""
+        if self._leaves is None or self._leaves[0] is not self.indicators:
+            self._leaves = (self.indicators, tuple(self._walk_leaves()))
+        return list(self._leaves[1])
+
+    def _walk_leaves(self) -> list[CompiledIndicator]:
         out: list[CompiledIndicator] = []
 
         def visit(node: CompiledIndicator) -> None:

@@ -79,7 +79,7 @@ def evaluate_record(compiled: CompiledRuleset, record: Project | Department, cas
 
     checks = []
     for check in compiled.checks:
-        if not holds(check.applies_when, ns):
+        if check.applies_when is not None and not holds(check.applies_when, ns):
             continue  # a check for another kind of unit (applies_when)
         ok = True if f"check.pass:{check.id}" in fired else False if f"check.fail:{check.id}" in fired else None
         message = text(("check", check.id, "message")) if ok is False else (check.name if ok else f"{check.name}：数据未填报，无法核对")
@@ -124,6 +124,8 @@ _validate_result = RecordResult.model_validate
 def _apply_vetoes(compiled: CompiledRuleset, score: Decimal | None, assessable: bool,
                   vetoes: list[dict]) -> tuple[Decimal | None, str | None]:
     """Deductions first (floor 0), then the grade, then the strictest cap; disqualification last."""
+    if not vetoes:  # nearly every record
+        return score, grade_for(compiled, score) if (score is not None and assessable) else None
     rs = compiled.ruleset
     for veto in vetoes:
         if veto["effect"] == "deduct" and score is not None:

@@ -9,19 +9,22 @@ than validating a model for every row and indicator as it is scored.
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from jixiao.rulesets.compiler import CompiledIndicator, CompiledRuleset
-from jixiao.core.decimals import CONTEXT, divide, number, percent, round_half_up, shown_as
+from jixiao.core.decimals import CONTEXT, divide, number, percent, quantum, round_half_up, shown_as
 from jixiao.core.errors import EvaluationError
 from jixiao.core.i18n import _
 from jixiao.expressions import nodes as n
 from jixiao.rulesets.model import BandsMethod, ConditionMethod, LadderMethod, OwnIndicatorsMethod, RateMethod, Tier
 
-ZERO = Decimal(0)
+ZERO, ONE = Decimal(0), Decimal(1)
+_NONE: dict = {}  # read, never written: a missing case or coverage without a new dict each time
+_quantize = CONTEXT.quantize  # with quantum(places): round_half_up without its look-up
 
 
 @dataclass
@@ -34,6 +37,12 @@ class Outcome:
     rejected: bool = False
     items: list[dict] | None = None  # ItemScore fields
     partial: Decimal | None = None  # points of the rows that could be scored, when others cannot
+
+
+# A ruleset's own figures (an indicator's weight) are written in every record's explanation: each
+# distinct one is formatted once. Keyed by value, which number() alone depends on; ruleset figures
+# only, so the cache stays as small as the rulesets loaded.
+_constant = functools.lru_cache(maxsize=1024)(number)
 
 
 def _points(value: Decimal, places: int) -> Decimal:
@@ -54,7 +63,7 @@ def score_rate(leaf: CompiledIndicator, method: RateMethod, value: Decimal | Non
     used = min(value, method.cap) if method.cap is not None else value
     capped = f"，按上限{percent(method.cap)}计" if method.cap is not None and value > method.cap else ""
     score = _points(CONTEXT.multiply(used, weight), places)
-    return Outcome(score, value, f"{leaf.value_label}{percent(value)}{capped} × {number(weight)}分 = {number(score)}分")
+    return Outcome(score, value, f"{leaf.value_label}{percent(value)}{capped} × {_constant(weight)}分 = {number(score)}分")
 
 
 def score_ladder(leaf: CompiledIndicator, method: LadderMethod, value: Decimal | None, places: int) -> Outcome:
@@ -119,7 +128,12 @@ def score_own_indicators(leaf: CompiledIndicator, method: OwnIndicatorsMethod, i
     The node's weight is shared as the form's own 分值 say (scaled to the node's weight when they
     add up to something else), or equally when the form gives none.
     """
-    rows = [i for i in indicators or () if i.get("level1") in method.level1]
+    # plain loops, not comprehensions: each of those is a call, and this runs ~3 times a record
+    rows, form_weights, level1 = [], [], method.level1
+    for i in indicators or ():
+        if i.get("level1") in level1:
+            rows.append(i)
+            form_weights.append(i.get("weight"))
     weight = leaf.node.weight
     if not rows:  # not stated (None) is 未填报; a table stated without such rows says so
         if indicators is None:
@@ -129,16 +143,18 @@ def score_own_indicators(leaf: CompiledIndicator, method: OwnIndicatorsMethod, i
         else:
             told = _("报告未设{level1}指标")
         return Outcome(None, None, told.format(level1="/".join(method.level1)), items=[])
-    form_weights = [r.get("weight") for r in rows]
-    if all(w is not None for w in form_weights) and sum(form_weights) > 0:
-        total = sum(form_weights)
-        shares = [CONTEXT.divide(CONTEXT.multiply(w, weight), total) for w in form_weights]
-        basis = f"按表内分值分配（合计{number(total)}分，折算为{number(weight)}分）" if total != weight else "按表内分值计分"
+    total = sum(form_weights) if None not in form_weights else None
+    shared = total is not None and total > 0  # by the form's 分值; else equally
+    if shared:
+        basis = f"按表内分值分配（合计{number(total)}分，折算为{_constant(weight)}分）" if total != weight else "按表内分值计分"
     else:
-        shares = [CONTEXT.divide(weight, Decimal(len(rows)))] * len(rows)
+        equal = CONTEXT.divide(weight, Decimal(len(rows)))
         basis = f"表内未给分值，{len(rows)}项平均分配"
-    items = [_score_item(row, share, form_weight, tiers, method, places)
-             for row, share, form_weight in zip(rows, shares, form_weights)]
+    step, items = quantum(places), []
+    for row, form_weight in zip(rows, form_weights):
+        share = CONTEXT.divide(CONTEXT.multiply(form_weight, weight), total) if shared else equal
+        items.append(_score_quantitative(row, share, step) if row["kind"] != "qualitative"
+                     else _score_qualitative(row, share, form_weight, tiers, method, places))
     return Outcome(None, None, basis, items=items)
 
 
@@ -149,40 +165,40 @@ def _item(row: dict, share: Decimal, score: Decimal | None, status: str, detail:
             "weight": share, "score": score, "status": status, "detail": detail}
 
 
-def _score_item(row: dict, share: Decimal, form_weight: Decimal | None, tiers: list[Tier],
-                method: OwnIndicatorsMethod, places: int) -> dict:
-    if row["kind"] == "qualitative":
-        return _score_qualitative(row, share, form_weight, tiers, method, places)
+def _score_quantitative(row: dict, share: Decimal, step: Decimal) -> dict:
+    """A 定量 row by its direction. The common case (direction and both figures stated) builds its
+    item at once from the figures it already read: nearly every row of a report, ~5 a record."""
     target, actual, direction = row.get("target"), row.get("actual"), row.get("direction")
     if direction is None:
         return _item(row, share, None, "not_assessable", "未填写指标方向（≥、≤、=），无法按方向计分")
-    for label, value in (("年度指标值", target), ("实际完成值", actual)):
-        if value is None:
-            return _item(row, share, None, "not_assessable", f"{label}未填报")
-        if not isinstance(value, Decimal):
-            return _item(row, share, None, "not_assessable", f"{label}“{value}”不是数值，定量指标无法计分")
-    actual_used = max(actual, ZERO)
-    ratio, formula = _direction_ratio(direction, target, actual_used)
-    score = _points(CONTEXT.multiply(ratio, share), places)
-    return _item(row, share, score, "scored", f"{formula}，得{number(score)}分（分值{number(share)}）")
+    if target.__class__ is not Decimal or actual.__class__ is not Decimal:  # the loop only when one may be wanting
+        for label, value in (("年度指标值", target), ("实际完成值", actual)):
+            if value is None:
+                return _item(row, share, None, "not_assessable", f"{label}未填报")
+            if not isinstance(value, Decimal):
+                return _item(row, share, None, "not_assessable", f"{label}“{value}”不是数值，定量指标无法计分")
+    ratio, formula = _direction_ratio(direction, target, ZERO if actual < ZERO else actual)
+    score = _quantize(max(CONTEXT.multiply(ratio, share), ZERO), step)
+    return {"name": row["name"], "level1": row["level1"], "level2": row.get("level2"), "kind": row["kind"],
+            "direction": direction, "target": target, "actual": actual, "weight": share, "score": score,
+            "status": "scored", "detail": f"{formula}，得{number(score)}分（分值{number(share)}）"}
 
 
 def _direction_ratio(direction: str, target: Decimal, actual: Decimal) -> tuple[Decimal, str]:
     """The share of the weight earned, by the 正向/反向/等于 formulas of the domain notes."""
-    one = Decimal(1)
     if direction == "=" and target == 0:
-        return (one, "等于型，目标0，实际≤0，满分") if actual <= 0 else (ZERO, "等于型，目标0，实际>0，0分")
+        return (ONE, "等于型，目标0，实际≤0，满分") if actual <= 0 else (ZERO, "等于型，目标0，实际>0，0分")
     if direction in (">=", ">", "="):
         if actual >= target or target == 0:
-            return one, f"正向，实际{number(actual)}≥目标{number(target)}，满分"
-        ratio = divide(actual, target) or ZERO
+            return ONE, f"正向，实际{number(actual)}≥目标{number(target)}，满分"
+        ratio = CONTEXT.divide(actual, target) or ZERO  # target ≠ 0 here: divide() need not guard
         return ratio, f"正向，实际{number(actual)}÷目标{number(target)}={percent(ratio)}"
     # 反向 (≤, <)
     if actual <= target:
-        return one, f"反向，实际{number(actual)}≤目标{number(target)}，满分"
+        return ONE, f"反向，实际{number(actual)}≤目标{number(target)}，满分"
     if target <= 0 or actual >= target * 2:
         return ZERO, f"反向，实际{number(actual)}≥目标的2倍，0分"
-    ratio = one - (divide(actual - target, target) or ZERO)
+    ratio = ONE - (CONTEXT.divide(actual - target, target) or ZERO)  # target > 0 here
     return ratio, f"反向，1−(实际{number(actual)}−目标{number(target)})÷目标={percent(ratio)}"
 
 
@@ -191,7 +207,11 @@ def _score_qualitative(row: dict, share: Decimal, form_weight: Decimal | None, t
     tier_name = row.get("tier")
     if not tier_name:
         return _item(row, share, None, "not_assessable", "定性指标未选择评价档次")
-    tier = next((t for t in tiers if t.name == tier_name), None)
+    for tier in tiers:  # a loop, not next(generator): a row in four is qualitative
+        if tier.name == tier_name:
+            break
+    else:
+        tier = None
     if tier is None:
         return _item(row, share, None, "rejected", f"档次“{tier_name}”不是本规则的档次（{'、'.join(t.name for t in tiers)}）")
     basis = form_weight if form_weight is not None else share
@@ -214,13 +234,13 @@ def _score_qualitative(row: dict, share: Decimal, form_weight: Decimal | None, t
 
 def score_leaf(compiled: CompiledRuleset, leaf: CompiledIndicator, ns: dict, fired: set[str]) -> dict:
     """An IndicatorScore's fields."""
-    outside = not_applying(leaf, ns)
+    outside = not_applying(leaf, ns) if leaf.applies else None
     if outside is not None:
         return indicator_score(leaf, None, "not_applicable", None, outside, [])
     method, places = leaf.node.method, compiled.ruleset.rounding.places
     kind = type(method)  # the ruleset schema's method models have no subclasses
     if kind is OwnIndicatorsMethod:
-        coverage = (ns.get("case") or {}).get("coverage") or {}
+        coverage = (ns.get("case") or _NONE).get("coverage") or _NONE
         excerpt = coverage.get("complete") is not True and coverage.get("ends_at") is not None
         outcome = score_own_indicators(leaf, method, ns.get("indicators"), compiled.ruleset.tiers, places, excerpt)
         outcome = _combine_items(leaf, outcome, places)
@@ -287,13 +307,21 @@ def _combine_items(leaf: CompiledIndicator, outcome: Outcome, places: int) -> Ou
     items = outcome.items or []
     if not items:
         return outcome
-    weight = leaf.node.weight
-    scored = [i for i in items if i["status"] == "scored"]
-    missing = [i for i in items if i["status"] == "not_assessable"]
-    rejected = [i for i in items if i["status"] == "rejected"]
-    partial = sum((i["score"] for i in scored), ZERO)
+    weight, step = leaf.node.weight, quantum(places)
+    # one pass over the rows (~5 a record): the points so far, and whether each earned its whole share
+    scored, missing, rejected, partial, whole = [], [], 0, ZERO, True
+    for i in items:
+        status = i["status"]
+        if status == "scored":
+            scored.append(i)
+            partial += i["score"]
+            whole = whole and i["score"] == _quantize(i["weight"], step)
+        elif status == "not_assessable":
+            missing.append(i)
+        elif status == "rejected":
+            rejected += 1
     if rejected:
-        return Outcome(None, None, outcome.detail + f"；{len(rejected)}项自评不予采用", rejected=True, items=items,
+        return Outcome(None, None, outcome.detail + f"；{rejected}项自评不予采用", rejected=True, items=items,
                        partial=round_half_up(partial, places))
     if missing and leaf.missing == "rescale":
         if not scored:
@@ -307,7 +335,7 @@ def _combine_items(leaf: CompiledIndicator, outcome: Outcome, places: int) -> Ou
         why = "；".join(f"{i['name']}：{i['detail']}" for i in missing)  # which rows, and why each
         return Outcome(None, None, outcome.detail + f"；{len(missing)}项无法计分（{why}），已得{number(partial)}分", items=items,
                        partial=round_half_up(partial, places))
-    if all(i["score"] == round_half_up(i["weight"], places) for i in scored):
+    if whole:
         # every row earns its whole share: the node's full weight, not the sum of rounded shares
         # (19 rows of 50 ÷ 19 = 2.63 add up to 49.97, and no row lost anything)
         return Outcome(round_half_up(weight, places), None, outcome.detail, items=items)
@@ -348,10 +376,16 @@ def total_score(compiled: CompiledRuleset, scores: list[dict]) -> Total:
     rescale the rest to the ruleset's total (the report says how: outputs.report's `_rescaled`)."""
     rs = compiled.ruleset
     places = rs.rounding.places
-    partial = sum((s["score"] if s["score"] is not None else s["partial"] or ZERO for s in scores), ZERO)
-    if any(s["status"] in ("not_assessable", "rejected") for s in scores):
+    partial, assessable, left_out = ZERO, True, []  # one pass: it runs for every record
+    for s in scores:
+        score, status = s["score"], s["status"]
+        partial += score if score is not None else s["partial"] or ZERO
+        if status in ("not_assessable", "rejected"):
+            assessable = False
+        elif status in ("dropped", "not_applicable"):
+            left_out.append(s["max_score"])
+    if not assessable:
         return Total(round_half_up(partial, places), False)
-    left_out = [s["max_score"] for s in scores if s["status"] in ("dropped", "not_applicable")]
     if not left_out:
         return Total(round_half_up(partial, places), True)
     kept = rs.total - sum(left_out, ZERO)
