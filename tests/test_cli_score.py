@@ -103,3 +103,13 @@ def test_shipped_rulesets_load_outside_the_checkout(tmp_path):
             "ids = shipped_ids(); [load_ruleset(i) for i in ids]; print(' '.join(ids))")
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
     assert {"mof-project-selfeval", "department-overall", "pingan-veto"} <= set(out.stdout.split())
+
+
+def test_an_output_file_that_cannot_be_written_is_a_line_not_a_traceback(tmp_path):
+    missing = tmp_path / "no-such-folder"
+    for fmt, cases in (("json", [SEED]), ("json", [SEED, SAMPLE]), ("markdown", [SEED])):
+        result = run("score", *map(str, cases), "--format", fmt, "-o", str(missing / f"out.{fmt}"))
+        assert result.exit_code == 2, result.output
+        assert result.stderr == f"错误：{missing / f'out.{fmt}'}: 无法写入输出文件：所在文件夹不存在\n"
+        assert "Traceback" not in result.output
+    assert not missing.exists() and list(tmp_path.iterdir()) == []

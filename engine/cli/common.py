@@ -2,6 +2,7 @@
 printed, and where output goes. No command module defines these again."""
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import tempfile
@@ -11,7 +12,7 @@ from typing import BinaryIO, Iterator
 import click
 from click.shell_completion import CompletionItem
 
-from jixiao.core.errors import JixiaoError, Problem
+from jixiao.core.errors import InputError, JixiaoError, Location, Problem
 from jixiao.core.i18n import N_, _
 from jixiao.rulesets.loader import shipped_ids
 
@@ -47,12 +48,26 @@ def abort(error: JixiaoError) -> None:
     sys.exit(error.exit_code)
 
 
+_WRITE_ERRORS = {errno.ENOENT: N_("所在文件夹不存在"), errno.EACCES: N_("没有写入权限"), errno.EPERM: N_("没有写入权限"),
+                 errno.ENOSPC: N_("磁盘空间不足"), errno.EISDIR: N_("这是一个文件夹"), errno.EROFS: N_("文件系统只读")}
+
+
+def unwritable(output: str, error: OSError) -> InputError:
+    """The output file cannot be written (no such folder, no permission, a full disk): a line, no traceback."""
+    why = _WRITE_ERRORS.get(error.errno)
+    return InputError([Problem(_("无法写入输出文件：{error}").format(error=_(why) if why else error.strerror or error),
+                               Location(output))])
+
+
 def emit_bytes(chunks: list[bytes], output: str | None) -> None:
     """UTF-8 `chunks` to the file `output`, or to stdout (large JSON, without decoding it first)."""
     if output:
-        with open(output, "wb") as handle:
-            for chunk in chunks:
-                handle.write(chunk)
+        try:
+            with open(output, "wb") as handle:
+                for chunk in chunks:
+                    handle.write(chunk)
+        except OSError as exc:
+            abort(unwritable(output, exc))
     else:
         for chunk in chunks:
             click.echo(chunk, nl=False)
@@ -79,7 +94,10 @@ def replaced_on_success(output: str) -> Iterator[BinaryIO]:
 def emit(text: str, output: str | None) -> None:
     """`text` to the file `output`, or to stdout."""
     if output:
-        with open(output, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        try:
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as exc:
+            abort(unwritable(output, exc))
     else:
         click.echo(text, nl=False)

@@ -9,7 +9,7 @@ import click
 from jixiao.records.cases import load_case
 from jixiao.cli.batch import batch_command
 from jixiao.cli.cycle import cycle as cycle_commands
-from jixiao.cli.common import ENGINE, RULESETS, abort, emit, emit_bytes, fail, replaced_on_success
+from jixiao.cli.common import ENGINE, RULESETS, abort, emit, emit_bytes, fail, replaced_on_success, unwritable
 from jixiao.cli.excel import import_command, template_command
 from jixiao.cli.extract import extract_command
 from jixiao.cli.report import explain, report
@@ -82,6 +82,8 @@ def _score_json(paths: tuple[str, ...], department_rs, project_rs, engine: str, 
         except JixiaoError as exc:
             fail(exc)
             return exc.exit_code
+        except OSError as exc:
+            abort(unwritable(output, exc))
         return 0
     cases, status = [], 0
     for path in paths:
