@@ -26,7 +26,7 @@ from typing import Callable, Iterable, Iterator, TextIO
 
 from pydantic import ValidationError
 
-from jixiao.records.cases import CASE_SUFFIXES, case_from_data, input_paths
+from jixiao.records.cases import CASE_SUFFIXES, case_from_data, input_paths, settle_project
 from jixiao.core.errors import CaseError, JixiaoError, Location, Problem, record_label
 from jixiao.scoring.declared import InputsInUse
 from jixiao.scoring.evaluate import evaluate_record
@@ -132,7 +132,9 @@ class Scorer:
             return [_failure(unit.source, None, JixiaoError(_("内部错误：{kind}：{error}").format(kind=type(exc).__name__, error=exc)))]
 
     def _case_file(self, unit: Unit) -> list[Output]:
-        data, lines = read_yaml(unit.path, CaseError)
+        # the projects settle into their models as they are read (the tree is never held whole);
+        # one that does not validate stays as written, for _salvaged to report on its own
+        data, lines = read_yaml(unit.path, CaseError, settle_project)
         try:
             case = case_from_data(data, lines)
         except CaseError as exc:
