@@ -4,15 +4,16 @@
 
 The case is cases/sample-county-2024.yaml with its three projects repeated (fresh ids) up to
 --projects, about 27 MB of YAML for 10,000. Printed: the file's size; `jixiao score CASE --format
-json` run as its own process, wall time, CPU time and peak resident memory (getrusage of the
-child), against the targets; and the YAML loading alone, in this process: jixiao's reader (the
+json -o FILE` run as its own process, wall time, CPU time and peak resident memory (getrusage of the
+child, from a small launcher: see `measured`), against the targets; and the YAML loading alone, in this process: jixiao's reader (the
 parser's events, no node tree, places read only when asked) on libyaml and on PyYAML's
 pure-Python parser, and the node-tree walk it falls back to.
 
-Measured on the shared 2-CPU machine (10,000 projects, 27.2 MB): before (node tree, line table
-always, JSON as one str) 39.5 s wall, 1,295 MB peak; now 12.2–15.7 s wall (10.1–14.6 s user
-CPU over five runs under varying load), 763 MB peak: both targets still NOT met. In one process:
-YAML 2.5 s, validation 1.6 s, scoring 4.3 s, JSON 0.9 s.
+Measured on the shared 2-CPU machine (10,000 projects, 27.2 MB): at first (node tree, line table
+always, JSON as one str) 39.5 s wall, 1,295 MB peak; with the event reader 13.2 s, 774 MB (8de3661,
+`/usr/bin/time`); a project at a time (settled as read, written as scored, the cyclic collector
+paused) 10.5–11.1 s wall, 279 MB: the memory target met, the time target NOT. In one process:
+reading and validating 6.9 s (PyYAML's C parser alone 3.0 s), scoring 3.0 s, JSON 0.75 s.
 """
 from __future__ import annotations
 
