@@ -55,12 +55,11 @@ def did_you_mean(word: str, options: list[str]) -> str:
 
 def problems_from(exc: ValidationError, lines: LineMap,
                   record_of: Callable[[tuple], str | None] = lambda loc: None,
-                  model: type[BaseModel] | None = None, prefix: tuple = ()) -> list[Problem]:
-    """`model`, the class validated, lets an unknown field name the known one it most resembles;
-    `prefix` is where the part validated sits in the file (("projects", 3) for one project)."""
+                  model: type[BaseModel] | None = None) -> list[Problem]:
+    """`model`, the class validated, lets an unknown field name the known one it most resembles."""
     problems = []
     for error in exc.errors(include_url=False):
-        loc = prefix + _without_union_tags(error["loc"])
+        loc = _without_union_tags(error["loc"])
         message = _message(error)
         if error["type"] == "extra_forbidden" and model is not None and loc and isinstance(loc[-1], str):
             message += did_you_mean(loc[-1], _fields_at(model, loc[:-1]))

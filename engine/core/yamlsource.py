@@ -294,7 +294,7 @@ def _load_events(text: str, file: str, loader_type: type, record: bool,
                 if not stack:
                     break
                 if len(stack) == 1 and done[4] is not None:  # a settled list ends: the items left
-                    _settle_items(settle, done, 0)
+                    _settle_items(settle, done, 1)
                 elif len(stack) == 2 and stack[1][4] is not None:  # one of its items ends
                     _settle_items(settle, stack[1], SETTLE_BATCH)
                 continue
@@ -390,7 +390,7 @@ SETTLE_BATCH = 256  # items settled together: one at a time, validating between 
 def _settle_items(settle: Settle, frame: list, batch: int) -> None:
     """`settle` the items of a list frame read since the last time, once there are `batch` of them."""
     items, (key, done) = frame[0], frame[4]
-    if len(items) - done >= max(batch, 1):
+    if len(items) - done >= batch:
         items[done:] = [settle(key, item) for item in items[done:]]
         frame[4][1] = len(items)
 

@@ -31,12 +31,15 @@ def _record_label(data: Any):
 
 
 @paused_collector
-def case_from_data(data: Any, lines: LineMap, consume: bool = False) -> Case:
-    """The validated case; with `consume` (the caller owns `data` and is done with it), each project's
-    mapping is dropped from `data` as soon as its model is built (see `_validated`)."""
+def case_from_data(data: Any, lines: LineMap) -> Case:
+    """The validated case. Projects the reader already settled into their models (`settle_project`)
+    pass through validation as they are; the others are validated and reported here."""
     if not isinstance(data, dict):
         raise CaseError([Problem(_("案例文件应为含 `case`、`department`、`projects` 的映射"), lines.find(()))])
-    case = _validated(data, lines, consume)
+    try:
+        case = Case.model_validate(data)
+    except ValidationError as exc:
+        raise CaseError(problems_from(exc, lines, _record_label(data), Case)) from None
     seen: dict[str, int] = {}
     problems = []
     # an id names the record in every output: empty or blank (the models strip spaces) is refused
@@ -58,46 +61,14 @@ def case_from_data(data: Any, lines: LineMap, consume: bool = False) -> Case:
     return case
 
 
-def _validated(data: dict, lines: LineMap, consume: bool) -> Case:
-    """`Case.model_validate(data)`, its problems as a `CaseError`. Consuming, the projects are
-    validated one at a time and each mapping is let go once its model exists, so that the file's
-    tree and the models are never both held whole (10,000 projects: 200 MB each); the problems are
-    the same, in the same order (the projects come last in a case). A project the reader already
-    settled into its model (`settle_project`) is taken as it is."""
-    label = _record_label(data)
-    projects = data.get("projects")
-    if not consume or not isinstance(projects, list):
-        try:
-            return Case.model_validate(data)
-        except ValidationError as exc:
-            raise CaseError(problems_from(exc, lines, label, Case)) from None
-    problems, models = [], []
-    try:
-        head = Case.model_validate({**data, "projects": []})
-    except ValidationError as exc:
-        head = None
-        problems += problems_from(exc, lines, label, Case)
-    for index, item in enumerate(projects):
-        if type(item) is Project:
-            models.append(item)
-            continue
-        try:
-            models.append(_validate_project(item))
-        except ValidationError as exc:
-            problems += problems_from(exc, lines, label, Case, ("projects", index))
-        projects[index] = None
-    if problems:
-        raise CaseError(problems)
-    return head.model_copy(update={"projects": models})
-
-
 _validate_project = Project.model_validate
 
 
 def settle_project(key: str, item: Any) -> Any:
     """The reader's `settle`: a project's model as soon as its mapping is read, so that a large
     file's tree is never held whole (10,000 projects: 170 MB); a project that does not validate
-    stays as written, for `_validated` to report with the others."""
+    stays as written, for `case_from_data` to report with the others (the same problems, in the
+    same order, at the same places as validating the case whole)."""
     if key != "projects":
         return item
     try:
@@ -143,7 +114,7 @@ def input_paths(paths: Iterable[str], suffixes: tuple[str, ...] = CASE_SUFFIXES)
 
 def load_case(path: str | Path) -> Case:
     data, lines = read_yaml(path, CaseError, settle_project)
-    return case_from_data(data, lines, consume=True)
+    return case_from_data(data, lines)
 
 
 def load_case_data(data: Any, name: str = "<case>") -> Case:
@@ -153,5 +124,6 @@ def load_case_data(data: Any, name: str = "<case>") -> Case:
     if isinstance(data, (str, bytes)):
         text = data.decode("utf-8") if isinstance(data, bytes) else data
         data, lines = parse_yaml(text, name, CaseError, settle_project)  # JSON is YAML: one loader, one set of checks
-        return case_from_data(data, lines, consume=True)
-    return case_from_data(data, LineMap(name))  # the caller's mapping: left as it was
+    else:
+        lines = LineMap(name)
+    return case_from_data(data, lines)
