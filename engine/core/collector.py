@@ -3,8 +3,8 @@
 Reading, validating and scoring allocate millions of small objects that all stay alive and form
 no reference cycles, so every full collection the collector starts in the meantime walks all of
 them and frees nothing: on `bench/large_case.py`'s case of 10,000 projects that was 2.6 of 5.8 s
-of scoring and 1.0 of 2.5 s of validation, measured in one process. Reference counting still frees everything that is dropped;
-only the collection of cycles waits until the outermost pause ends.
+of scoring and 1.0 of 2.5 s of validation, measured in one process. Reference counting still
+frees everything that is dropped; only the collection of cycles waits until the outermost pause ends.
 
 Nested and concurrent pauses are counted: the collector runs again when the last one ends, and
 only if it ran when the first one began (a host that turned it off keeps it off).

@@ -161,9 +161,8 @@ def shown_as(fmt: str):
 def number(value: Decimal | None, places: int = 2) -> str:
     if value is None:
         return "—"
-    if places == 2:  # nearly every call (~30 a record): scores, weights, amounts; _cents inlined
-        text = str(_quantize(value, _CENT))
-        return text if text != "-0.00" else "0.00"
+    if places == 2:  # nearly every call (~30 a record): scores, weights, amounts
+        return _cents(value)
     return _fixed(_unsigned_zero(round_half_up(value, places)), places)
 
 
