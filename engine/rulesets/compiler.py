@@ -5,6 +5,7 @@ All problems are collected and raised together, each as `file:line:column: messa
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -102,7 +103,6 @@ class CompiledRuleset:
     # `metrics` and `rules` as one generated function each (ruleset_codegen)
     run_metrics: MetricsRun = None  # type: ignore[assignment]  (set in __post_init__ when not given)
     run_rules: RulesRun = None  # type: ignore[assignment]
-    _leaves: tuple | None = field(default=None, init=False, repr=False, compare=False)  # (indicators, leaves)
 
     def __post_init__(self) -> None:
         if self.run_metrics is None:
@@ -120,11 +120,10 @@ class CompiledRuleset:
 
     def leaves(self) -> list[CompiledIndicator]:
         """The scored indicators in order (walked once: every evaluated record asks)."""
-        if self._leaves is None or self._leaves[0] is not self.indicators:
-            self._leaves = (self.indicators, tuple(self._walk_leaves()))
-        return list(self._leaves[1])
+        return list(self._leaves)
 
-    def _walk_leaves(self) -> list[CompiledIndicator]:
+    @functools.cached_property
+    def _leaves(self) -> tuple[CompiledIndicator, ...]:
         out: list[CompiledIndicator] = []
 
         def visit(node: CompiledIndicator) -> None:
@@ -135,7 +134,7 @@ class CompiledRuleset:
                 out.append(node)
         for top in self.indicators:
             visit(top)
-        return out
+        return tuple(out)
 
 
 class _Compiler:
