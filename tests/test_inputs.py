@@ -166,6 +166,22 @@ def test_a_bad_value_names_file_line_record_and_input(files, tmp_path):
     assert "部门 d，字段 inputs.assets_in_use：在用固定资产原值：“很多”不是数值" in out.output
 
 
+def test_places_are_read_again_from_the_file_and_not_from_a_changed_one(files, tmp_path):
+    """The case does not hold its file's text while it is scored (37 MB for 10,000 projects): a
+    place asked for later is read from the file again, and none is given if the file changed."""
+    rs_path, _ = files
+    bad = write(tmp_path, "bad.yaml", CASE.replace('"180.50"', "很多"))
+    ruleset = load_ruleset(str(rs_path))
+    for changed in (False, True):
+        case = load_case(bad)
+        if changed:
+            bad.write_text("# 读取后改过\n" + bad.read_text(encoding="utf-8"), encoding="utf-8")
+        with pytest.raises(CaseError) as raised:
+            evaluate_case(case, ruleset, None)
+        (problem,) = raised.value.problems
+        assert (problem.location.file, problem.location.line) == (str(bad), None if changed else 5), problem
+
+
 def test_an_input_no_ruleset_declares_is_refused_with_a_suggestion(files, tmp_path):
     rs_path, _ = files
     typo = write(tmp_path, "typo.yaml", CASE.replace("{key: 否}", "{kye: 否}"))

@@ -102,13 +102,16 @@ def test_a_case_that_fails_while_written_leaves_the_old_file_and_no_part(tmp_pat
     from jixiao.cli import main as cli
     from jixiao.core.errors import EvaluationError
 
-    def failing(case, ruleset, engine="auto"):
-        yield from list(project_results(case, ruleset, engine))[:1]
-        raise EvaluationError("第二个项目出错")
+    real = cli.evaluate_record
+
+    def failing(ruleset, project, case, engine="auto"):
+        if project.id == "nt-zljc":
+            raise EvaluationError("第二个项目出错")
+        return real(ruleset, project, case, engine)
 
     out = tmp_path / "out.json"
     out.write_text("旧结果", encoding="utf-8")
-    monkeypatch.setattr(cli, "project_results", failing)
+    monkeypatch.setattr(cli, "evaluate_record", failing)
     result = CliRunner().invoke(main, ["score", str(SAMPLE), "--format", "json", "-o", str(out)])
     assert result.exit_code != 0 and "第二个项目出错" in result.stderr
     assert out.read_text(encoding="utf-8") == "旧结果"

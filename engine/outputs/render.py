@@ -40,6 +40,16 @@ def case_json(head: CaseResult, projects: Iterable[RecordResult]) -> Iterator[by
     """A case's JSON, the same bytes as `to_json([case])` without its final newline, from its head
     (`scoring.evaluate.case_head`: no projects) and its projects one at a time, so that each
     project's result can be let go once written."""
+    return case_json_of(head, (project_json(project) for project in projects))
+
+
+def project_json(project: RecordResult) -> bytes:
+    """One project's JSON as `case_json` places it in its case (indented one level)."""
+    return _json_bytes(project).replace(b"\n", b"\n    ")
+
+
+def case_json_of(head: CaseResult, projects: Iterable[bytes]) -> Iterator[bytes]:
+    """`case_json` from its projects' `project_json` bytes (made elsewhere: in another process)."""
     head_text = _json_bytes(head)
     empty = b'"projects": []\n}'
     if not head_text.endswith(empty) or head.projects:  # `projects` is CaseResult's last field
@@ -47,7 +57,7 @@ def case_json(head: CaseResult, projects: Iterable[RecordResult]) -> Iterator[by
     yield head_text[: -len(b"[]\n}")]
     first = True
     for project in projects:
-        yield (b"[\n    " if first else b",\n    ") + _json_bytes(project).replace(b"\n", b"\n    ")
+        yield (b"[\n    " if first else b",\n    ") + project
         first = False
     yield b"[]\n}" if first else b"\n  ]\n}"
 

@@ -1,0 +1,115 @@
+"""A large case's projects scored on two CPUs (core/forked.py): the same bytes in the same order as
+one process, and every failure of the helping child handled as if it had never been forked."""
+from __future__ import annotations
+
+import os
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import SAMPLE
+from jixiao.cli import main as cli
+from jixiao.core import forked
+from jixiao.core.errors import EvaluationError
+from jixiao.core.forked import can_fork, two_cpu_bytes
+
+pytestmark = pytest.mark.skipif(not can_fork(), reason="no fork or fewer than two CPUs here: one process only")
+
+
+@pytest.fixture
+def forks(monkeypatch):
+    """The children two_cpu_bytes forked (in this process): a 1 for each."""
+    count, pids = [], []
+    real = os.fork
+
+    def counted():
+        pid = real()
+        if pid:
+            count.append(1)
+            pids.append(pid)
+        return pid
+    monkeypatch.setattr(forked.os, "fork", counted)
+    yield count
+    for pid in pids:  # each was waited for: none is left running or unreaped
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+
+
+def _in_child(parent: int) -> bool:
+    return os.getpid() != parent
+
+
+def test_the_same_items_in_the_same_order(forks):
+    items = list(range(11))
+    got = list(two_cpu_bytes(items, lambda i: f"<{i}>".encode() * (i + 1), fork_at=2))
+    assert got == [f"<{i}>".encode() * (i + 1) for i in items]
+    assert forks == [1]
+    assert list(two_cpu_bytes(items, lambda i: b"x", fork_at=12)) == [b"x"] * 11 and forks == [1]  # below fork_at
+
+
+def test_an_error_in_the_childs_half_is_raised_where_one_process_raises_it(forks):
+    seen = []
+
+    def to_bytes(i):
+        if i == 7:
+            raise EvaluationError("第8项出错")
+        seen.append((os.getpid(), i))
+        return str(i).encode()
+
+    got = []
+    with pytest.raises(EvaluationError, match="第8项出错"):
+        for chunk in two_cpu_bytes(list(range(10)), to_bytes, fork_at=2):
+            got.append(chunk)
+    assert got == [b"0", b"1", b"2", b"3", b"4", b"5", b"6"] and forks == [1]
+    # the parent did the child's half again: 5 and 6 here, after its own 0–4
+    assert [i for pid, i in seen] == [0, 1, 2, 3, 4, 5, 6]
+
+
+def test_a_child_that_dies_is_replaced_by_the_parent(forks):
+    parent = os.getpid()
+
+    def to_bytes(i):
+        if _in_child(parent) and i == 8:
+            os._exit(3)  # killed, out of memory …: no error, no end mark
+        return bytes([65 + i])
+
+    assert b"".join(two_cpu_bytes(list(range(10)), to_bytes, fork_at=2)) == b"ABCDEFGHIJ" and forks == [1]
+
+
+def test_a_reader_that_stops_early_stops_the_child(forks):
+    chunks = two_cpu_bytes(list(range(100)), lambda i: b"%d" % i, fork_at=2)
+    assert next(chunks) == b"0"
+    chunks.close()  # the fixture checks that the child was stopped and waited for
+    assert forks == [1]
+
+
+def _score(tmp_path, name, *extra):
+    out = tmp_path / name
+    result = CliRunner().invoke(cli.main, ["score", str(SAMPLE), "--format", "json", "-o", str(out), *extra])
+    assert result.exit_code == 0, result.output
+    return out.read_bytes()
+
+
+@pytest.mark.parametrize("public", [[], ["--public"]], ids=["full", "public"])
+def test_score_json_on_two_cpus_is_the_same_bytes(tmp_path, monkeypatch, forks, public):
+    one = _score(tmp_path, "one.json", *public)
+    assert forks == []
+    monkeypatch.setattr(forked, "FORK_AT", 2)  # sample-county's three projects: one to the child
+    assert _score(tmp_path, "two.json", *public) == one and forks == [1]
+
+
+def test_a_project_failing_in_the_child_fails_the_case_as_in_one_process(tmp_path, monkeypatch, forks):
+    real = cli.evaluate_record
+
+    def failing(ruleset, project, case, engine):
+        if project.id == "nt-rjhj":  # the third project: the child's half
+            raise EvaluationError("第三个项目出错")
+        return real(ruleset, project, case, engine)
+
+    monkeypatch.setattr(forked, "FORK_AT", 2)
+    monkeypatch.setattr(cli, "evaluate_record", failing)
+    out = tmp_path / "out.json"
+    out.write_text("旧结果", encoding="utf-8")
+    result = CliRunner().invoke(cli.main, ["score", str(SAMPLE), "--format", "json", "-o", str(out)])
+    assert result.exit_code != 0 and "第三个项目出错" in result.stderr and forks == [1]
+    assert out.read_text(encoding="utf-8") == "旧结果"
