@@ -286,6 +286,9 @@ def _load_events(text: str, file: str, loader_type: type, record: bool,
         plain_tags = _PLAIN_TAGS
         constructors = loader.yaml_constructors
         scalar_type, map_type, seq_type = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+        map_end, seq_end = yaml.MappingEndEvent, yaml.SequenceEndEvent  # locals: ~2 million events
+        str_tag, int_tag, float_tag, constructed = _STR, _INT, _FLOAT, _PLAIN_CONSTRUCTED
+        whole_int, decimal_float, longest = _DECIMAL_INT.fullmatch, _DECIMAL_FLOAT.fullmatch, MAX_NUMBER_TEXT
         # frames: [container, path, key (None: a key comes next; mappings only), keys seen,
         #          for a list under the root whose items are settled: [the root's key, items settled]]
         stack: list[list] = []
@@ -293,7 +296,7 @@ def _load_events(text: str, file: str, loader_type: type, record: bool,
         while True:
             event = get()
             kind = type(event)
-            if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            if kind is map_end or kind is seq_end:
                 done = stack.pop()
                 if not stack:
                     break
@@ -352,8 +355,18 @@ def _load_events(text: str, file: str, loader_type: type, record: bool,
                 mark = event.start_mark
                 locations[path] = (mark.line + 1) << 32 | (mark.column + 1)
             if kind is scalar_type:
-                if tag != _STR:
-                    if tag == _INT or tag == _FLOAT or tag in _PLAIN_CONSTRUCTED:
+                if tag != str_tag:
+                    # a value's number as `_decimal_int`/`_decimal_float` read it, without a node;
+                    # one they refuse (or .inf, .nan) is read and worded by the tree walk
+                    if tag == int_tag:
+                        if whole_int(value) is None:
+                            raise _Unusual
+                        value = int(value.replace("_", "") if "_" in value else value)
+                    elif tag == float_tag:
+                        if decimal_float(value) is None or len(value) > longest:
+                            raise _Unusual
+                        value = Decimal(value.replace("_", "") if "_" in value else value)
+                    elif tag in constructed:
                         value = _event_scalar(loader, event, tag, constructors)
                     else:
                         raise _Unusual

@@ -19,18 +19,21 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr,
 from jixiao.core.errors import Location
 from jixiao.core.i18n import _
 
-from jixiao.core.decimals import bounded, number_from_text
+from jixiao.core.decimals import bounded, number_from_text, written_as_number
 from jixiao.records.inputs import raw_input
 
 
 def _exact_number(value: Any) -> Any:
     """Numbers become Decimal from their text; floats via their shortest repr, bools rejected."""
+    kind = value.__class__
+    if kind is Decimal:  # as the YAML reader gives them: nearly every call
+        return bounded(value)
+    if kind is int:  # str(int) always reads as a plain number: the same Decimal, without the text
+        return bounded(Decimal(value))
     if isinstance(value, bool):
         raise ValueError(_("应为数值，不是是/否"))
     if isinstance(value, float):
         value = repr(value)
-    if value.__class__ is int:  # str(int) always reads as a plain number: the same Decimal, without the text
-        return bounded(Decimal(value))
     if isinstance(value, (int, str)):
         return number_from_text(str(value))  # decimals: commas only in groups of three, bounded
     return bounded(value) if isinstance(value, Decimal) else value
@@ -41,13 +44,13 @@ _DIGIT = re.compile(r"[0-9]")  # number_from_text reads no number without one
 
 def _number_or_text(value: Any) -> Any:
     """Indicator values: a number where the form gives one, the words where it gives words."""
-    if value is None or isinstance(value, Decimal):
+    if value is None or value.__class__ is Decimal:
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _exact_number(value)
     if isinstance(value, str):
-        if _DIGIT.search(value) is None:  # words ("全覆盖"): no number, and no error message built to be dropped
-            return value
+        if _DIGIT.search(value) is None or not written_as_number(value):
+            return value  # words ("全覆盖", "≥95%"): no error message built to be dropped
         try:
             return _exact_number(value)
         except ValueError:
