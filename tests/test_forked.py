@@ -113,3 +113,14 @@ def test_a_project_failing_in_the_child_fails_the_case_as_in_one_process(tmp_pat
     result = CliRunner().invoke(cli.main, ["score", str(SAMPLE), "--format", "json", "-o", str(out)])
     assert result.exit_code != 0 and "第三个项目出错" in result.stderr and forks == [1]
     assert out.read_text(encoding="utf-8") == "旧结果"
+
+
+def test_the_child_begun_before_the_department_is_stopped_if_the_department_fails(tmp_path, monkeypatch, forks):
+    def failing(*_args):
+        raise EvaluationError("部门出错")
+
+    monkeypatch.setattr(forked, "FORK_AT", 2)
+    monkeypatch.setattr(cli, "case_head", failing)
+    result = CliRunner().invoke(cli.main, ["score", str(SAMPLE), "--format", "json", "-o", str(tmp_path / "out.json")])
+    assert result.exit_code != 0 and "部门出错" in result.stderr
+    assert forks == [1] and not (tmp_path / "out.json").exists()  # the fixture: the child was stopped and reaped

@@ -20,7 +20,7 @@ from jixiao.core.errors import JixiaoError
 from jixiao.core.i18n import _
 from jixiao.cli.language import LANG, LocalizedGroup
 from jixiao.core.collector import paused_collector
-from jixiao.core.forked import two_cpu_bytes
+from jixiao.core.forked import TwoCPUs
 from jixiao.scoring.evaluate import case_head, evaluate_case, evaluate_record
 from jixiao.outputs.publication import public_view, visible
 from jixiao.outputs.render import case_json_of, json_document, project_json, to_text
@@ -99,16 +99,17 @@ def _score_json(paths: tuple[str, ...], department_rs, project_rs, engine: str, 
 
 
 def _case_json(path: str, department_rs, project_rs, engine: str, public: bool) -> Iterator[bytes]:
-    """A case's JSON; a large case's projects are scored on two CPUs (core/forked.py)."""
+    """A case's JSON; a large case's projects are scored on two CPUs (core/forked.py), the child's
+    half begun before the department is scored."""
     case = load_case(path)
-    head = case_head(case, department_rs, project_rs, engine)
 
     def project_bytes(project) -> bytes:
         result = evaluate_record(project_rs, project, case, engine)
         return project_json(visible(result) if public else result)
 
-    projects = case.projects if project_rs is not None else []
-    yield from case_json_of(public_view(head) if public else head, two_cpu_bytes(projects, project_bytes))
+    with TwoCPUs(case.projects if project_rs is not None else [], project_bytes) as projects:
+        head = case_head(case, department_rs, project_rs, engine)
+        yield from case_json_of(public_view(head) if public else head, projects)
 
 
 # ---- subcommands defined in their own modules ------------------------------------------------

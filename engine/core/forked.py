@@ -28,7 +28,7 @@ _DONE = 2**64 - 1  # the length that says the child finished every item
 
 
 def can_fork() -> bool:
-    """Whether `two_cpu_bytes` may fork here (see the module docstring)."""
+    """Whether `TwoCPUs` may fork here (see the module docstring)."""
     if not hasattr(os, "fork") or sys.platform == "win32" or threading.active_count() > 1:
         return False
     try:
@@ -38,32 +38,64 @@ def can_fork() -> bool:
     return cpus >= 2
 
 
-def two_cpu_bytes(items: Sequence[T], to_bytes: Callable[[T], bytes], fork_at: int | None = None) -> Iterator[bytes]:
-    """`to_bytes(item)` for each item in order; from `fork_at` (FORK_AT) items on, two processes share them."""
-    if len(items) < (FORK_AT if fork_at is None else fork_at) or not can_fork():
-        for item in items:
-            yield to_bytes(item)
-        return
-    half = (len(items) + 1) // 2
-    with tempfile.TemporaryFile() as spool:
+class TwoCPUs:
+    """`to_bytes(item)` for each item, in order, when iterated; from `fork_at` (FORK_AT) items on,
+    the child that helps is forked at once, so that it works while the caller does something else
+    first (scores the department). Leaving the `with` block stops a child still running."""
+
+    def __init__(self, items: Sequence[T], to_bytes: Callable[[T], bytes], fork_at: int | None = None):
+        self.items, self.to_bytes = items, to_bytes
+        self.half, self.pid, self.spool = len(items), None, None
+        if len(items) < (FORK_AT if fork_at is None else fork_at) or not can_fork():
+            return
+        self.half = (len(items) + 1) // 2
+        self.spool = tempfile.TemporaryFile()
         for stream in (sys.stdout, sys.stderr):
             if stream is not None:
                 stream.flush()  # else the child would hold a copy of what is still buffered
         pid = os.fork()
         if pid == 0:  # the child: its half into the file, then gone without running the parent's cleanup
-            os._exit(_child(items[half:], to_bytes, spool))
+            os._exit(_child(items[self.half:], to_bytes, self.spool))
+        self.pid = pid
+
+    def __iter__(self) -> Iterator[bytes]:
         try:
-            for item in items[:half]:
-                yield to_bytes(item)
-        except BaseException:
-            _stop(pid)
-            raise
-        _pid, status = os.waitpid(pid, 0)
-        if os.waitstatus_to_exitcode(status) == 0 and _finished(spool):
-            yield from _frames(spool)
-            return
-    for item in items[half:]:  # the child did not finish: its half here, as one process would
-        yield to_bytes(item)
+            for item in self.items[:self.half]:
+                yield self.to_bytes(item)
+            if self.pid is not None:
+                _pid, status = os.waitpid(self.pid, 0)
+                self.pid = None
+                if os.waitstatus_to_exitcode(status) == 0 and _finished(self.spool):
+                    yield from _frames(self.spool)
+                    return
+            for item in self.items[self.half:]:  # no child, or it did not finish: its half here
+                yield self.to_bytes(item)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the child if it still runs (the caller failed or stopped reading); drop its file."""
+        if self.pid is not None:
+            pid, self.pid = self.pid, None
+            try:
+                os.kill(pid, 9)
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
+        if self.spool is not None:
+            self.spool.close()
+
+    def __enter__(self) -> TwoCPUs:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+
+def two_cpu_bytes(items: Sequence[T], to_bytes: Callable[[T], bytes], fork_at: int | None = None) -> Iterator[bytes]:
+    """`TwoCPUs` as one generator: forks when first asked for an item."""
+    with TwoCPUs(items, to_bytes, fork_at) as work:
+        yield from work
 
 
 def _child(items: Sequence[T], to_bytes: Callable[[T], bytes], spool) -> int:
@@ -95,12 +127,3 @@ def _frames(spool) -> Iterator[bytes]:
         if size == _DONE:
             return
         yield spool.read(size)
-
-
-def _stop(pid: int) -> None:
-    """The parent failed (or its reader stopped asking): the child's work is not wanted."""
-    try:
-        os.kill(pid, 9)
-        os.waitpid(pid, 0)
-    except OSError:
-        pass
