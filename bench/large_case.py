@@ -1,19 +1,23 @@
 """A case of 10,000 projects (issue 14's large case): scored in under 5 s and 300 MB peak?
 
-    python bench/large_case.py [--projects 10000] [--keep FILE]
+    python bench/large_case.py [--projects 10000] [--runs 3] [--keep FILE]
 
 The case is cases/sample-county-2024.yaml with its three projects repeated (fresh ids) up to
 --projects, about 27 MB of YAML for 10,000. Printed: the file's size; `jixiao score CASE --format
-json -o FILE` run as its own process, wall time, CPU time and peak resident memory (getrusage of the
-child, from a small launcher: see `measured`), against the targets; and the YAML loading alone, in this process: jixiao's reader (the
+json -o FILE` run as its own process --runs times, each run's wall time, CPU time (of all its
+processes) and the largest process's peak RSS (getrusage of the children, from a small launcher:
+see `measured`), against the targets; one more run whose memory is sampled every 50 ms as the PSS
+of all its processes together (the child that scores half the projects shares the parent's
+pages: see core/forked.py); and the YAML loading alone, in this process: jixiao's reader (the
 parser's events, no node tree, places read only when asked) on libyaml and on PyYAML's
 pure-Python parser, and the node-tree walk it falls back to.
 
 Measured on the shared 2-CPU machine (10,000 projects, 27.2 MB): at first (node tree, line table
 always, JSON as one str) 39.5 s wall, 1,295 MB peak; with the event reader 13.2 s, 774 MB (8de3661,
 `/usr/bin/time`); a project at a time (settled as read, written as scored, the cyclic collector
-paused) 10.5–11.1 s wall, 279 MB: the memory target met, the time target NOT. In one process:
-reading and validating 6.9 s (PyYAML's C parser alone 3.0 s), scoring 3.0 s, JSON 0.75 s.
+paused) 10.5–11.1 s wall, 279 MB (bb51c78, a slower day; 6.58–6.64 s on the day below); with the
+projects scored on two CPUs and leaner reading 4.87–5.19 s wall, 279 MB peak RSS, 282 MB PSS of
+both processes: the memory target met, the time target at the edge, not reliably met.
 """
 from __future__ import annotations
 
