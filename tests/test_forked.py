@@ -76,6 +76,13 @@ def test_a_child_that_dies_is_replaced_by_the_parent(forks):
     assert b"".join(two_cpu_bytes(list(range(10)), to_bytes, fork_at=2)) == b"ABCDEFGHIJ" and forks == [1]
 
 
+def test_no_process_to_be_had_and_one_process_does_it_all(monkeypatch):
+    def refused():
+        raise BlockingIOError(11, "Resource temporarily unavailable")  # fork's EAGAIN
+    monkeypatch.setattr(forked.os, "fork", refused)
+    assert list(two_cpu_bytes(list(range(5)), lambda i: b"%d" % i, fork_at=2)) == [b"0", b"1", b"2", b"3", b"4"]
+
+
 def test_a_reader_that_stops_early_stops_the_child(forks):
     chunks = two_cpu_bytes(list(range(100)), lambda i: b"%d" % i, fork_at=2)
     assert next(chunks) == b"0"

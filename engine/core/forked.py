@@ -48,15 +48,19 @@ class TwoCPUs:
         self.half, self.pid, self.spool = len(items), None, None
         if len(items) < (FORK_AT if fork_at is None else fork_at) or not can_fork():
             return
-        self.half = (len(items) + 1) // 2
-        self.spool = tempfile.TemporaryFile()
         for stream in (sys.stdout, sys.stderr):
             if stream is not None:
                 stream.flush()  # else the child would hold a copy of what is still buffered
-        pid = os.fork()
+        try:
+            self.spool = tempfile.TemporaryFile()
+            pid = os.fork()
+        except OSError:  # no room for the file, or no process to be had: one process does it all
+            self.close()
+            return
+        half = (len(items) + 1) // 2
         if pid == 0:  # the child: its half into the file, then gone without running the parent's cleanup
-            os._exit(_child(items[self.half:], to_bytes, self.spool))
-        self.pid = pid
+            os._exit(_child(items[half:], to_bytes, self.spool))
+        self.half, self.pid = half, pid
 
     def __iter__(self) -> Iterator[bytes]:
         try:
@@ -84,6 +88,7 @@ class TwoCPUs:
                 pass
         if self.spool is not None:
             self.spool.close()
+            self.spool = None
 
     def __enter__(self) -> TwoCPUs:
         return self

@@ -9,7 +9,6 @@ jixiao computes, so checks can compare the two.
 """
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, Literal
@@ -39,9 +38,6 @@ def _exact_number(value: Any) -> Any:
     return bounded(value) if isinstance(value, Decimal) else value
 
 
-_DIGIT = re.compile(r"[0-9]")  # number_from_text reads no number without one
-
-
 def _number_or_text(value: Any) -> Any:
     """Indicator values: a number where the form gives one, the words where it gives words."""
     if value is None or value.__class__ is Decimal:
@@ -49,7 +45,7 @@ def _number_or_text(value: Any) -> Any:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _exact_number(value)
     if isinstance(value, str):
-        if _DIGIT.search(value) is None or not written_as_number(value):
+        if not written_as_number(value):
             return value  # words ("全覆盖", "≥95%"): no error message built to be dropped
         try:
             return _exact_number(value)
