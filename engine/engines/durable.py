@@ -13,7 +13,8 @@ from jixiao.engines.durable_json import MAX_CONJUNCTIONS, Operands, Scale, build
 from jixiao.core.errors import EngineError, EvaluationError
 from jixiao.core.i18n import _
 from jixiao.engines.native import raise_rule_failure
-from jixiao.expressions.native import comparable, compile_node
+from jixiao.expressions.codegen import compile_fast
+from jixiao.expressions.native import comparable
 
 
 @dataclass
@@ -99,7 +100,7 @@ class DurableEngine:
         pairs = [(rule.negates, rule.id, frozenset(_keys_in(conditions[names[rule.id]])))
                  for rule in compiled.rules if rule.negates is not None]
         handle = self._create(name, definition, compiled.id)
-        runners = [(key, compile_node(node)) for key, node in operands.nodes.items()]
+        runners = [(key, compile_fast(node)) for key, node in operands.nodes.items()]  # generated code, the same values and errors
         return _Plan(name, handle, operands, runners, scales, rule_ids, pairs)
 
     def _create(self, name: str, definition: dict, ruleset_id: str) -> Any:
