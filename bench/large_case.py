@@ -15,9 +15,10 @@ pure-Python parser, and the node-tree walk it falls back to.
 Measured on the shared 2-CPU machine (10,000 projects, 27.2 MB): at first (node tree, line table
 always, JSON as one str) 39.5 s wall, 1,295 MB peak; with the event reader 13.2 s, 774 MB (8de3661,
 `/usr/bin/time`); a project at a time (settled as read, written as scored, the cyclic collector
-paused) 10.5–11.1 s wall, 279 MB (bb51c78, a slower day; 6.58–6.64 s on the day below); with the
-projects scored on two CPUs and leaner reading 4.87–5.19 s wall, 279 MB peak RSS, 282 MB PSS of
-both processes: the memory target met, the time target at the edge, not reliably met.
+paused) 10.5–11.1 s wall, 279 MB (bb51c78, a slower day); with the
+projects scored on two CPUs and leaner reading 4.9–5.8 s wall by the hour (against 6.6–7.0 s for
+bb51c78 in the same hours), 279 MB peak RSS, 284 MB PSS of both processes: the memory target met,
+the time target not reliably met.
 """
 from __future__ import annotations
 

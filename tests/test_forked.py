@@ -122,7 +122,7 @@ def test_a_project_failing_in_the_child_fails_the_case_as_in_one_process(tmp_pat
     assert out.read_text(encoding="utf-8") == "旧结果"
 
 
-def test_the_child_begun_before_the_department_is_stopped_if_the_department_fails(tmp_path, monkeypatch, forks):
+def test_a_department_that_fails_forks_no_child_and_writes_nothing(tmp_path, monkeypatch, forks):
     def failing(*_args):
         raise EvaluationError("部门出错")
 
@@ -130,4 +130,11 @@ def test_the_child_begun_before_the_department_is_stopped_if_the_department_fail
     monkeypatch.setattr(cli, "case_head", failing)
     result = CliRunner().invoke(cli.main, ["score", str(SAMPLE), "--format", "json", "-o", str(tmp_path / "out.json")])
     assert result.exit_code != 0 and "部门出错" in result.stderr
-    assert forks == [1] and not (tmp_path / "out.json").exists()  # the fixture: the child was stopped and reaped
+    assert forks == [] and not (tmp_path / "out.json").exists()
+
+
+def test_a_child_begun_early_is_stopped_when_the_caller_fails(forks):
+    with pytest.raises(EvaluationError, match="调用方出错"):
+        with forked.TwoCPUs(list(range(10)), lambda i: b"%d" % i, fork_at=2):
+            raise EvaluationError("调用方出错")  # before any item was asked for
+    assert forks == [1]  # the fixture: the child was stopped and reaped

@@ -99,16 +99,17 @@ def _score_json(paths: tuple[str, ...], department_rs, project_rs, engine: str, 
 
 
 def _case_json(path: str, department_rs, project_rs, engine: str, public: bool) -> Iterator[bytes]:
-    """A case's JSON; a large case's projects are scored on two CPUs (core/forked.py), the child's
-    half begun before the department is scored."""
+    """A case's JSON; a large case's projects are scored on two CPUs (core/forked.py) once the
+    department is: forked before it, the child's own pages and the department's view of every
+    project were held at once (10,000 projects: 302 MB of PSS together, against 286 MB, for 0.1–0.2 s)."""
     case = load_case(path)
+    head = case_head(case, department_rs, project_rs, engine)
 
     def project_bytes(project) -> bytes:
         result = evaluate_record(project_rs, project, case, engine)
         return project_json(visible(result) if public else result)
 
     with TwoCPUs(case.projects if project_rs is not None else [], project_bytes) as projects:
-        head = case_head(case, department_rs, project_rs, engine)
         yield from case_json_of(public_view(head) if public else head, projects)
 
 

@@ -40,8 +40,8 @@ def can_fork() -> bool:
 
 class TwoCPUs:
     """`to_bytes(item)` for each item, in order, when iterated; from `fork_at` (FORK_AT) items on,
-    the child that helps is forked at once, so that it works while the caller does something else
-    first (scores the department). Leaving the `with` block stops a child still running."""
+    the child that helps is forked at once, so that it may start while the caller does something
+    else first. Leaving the `with` block stops a child still running."""
 
     def __init__(self, items: Sequence[T], to_bytes: Callable[[T], bytes], fork_at: int | None = None):
         self.items, self.to_bytes = items, to_bytes
