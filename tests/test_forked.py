@@ -18,7 +18,7 @@ pytestmark = pytest.mark.skipif(not can_fork(), reason="no fork or fewer than tw
 
 @pytest.fixture
 def forks(monkeypatch):
-    """The children two_cpu_bytes forked (in this process): a 1 for each."""
+    """The children TwoCPUs forked (in this process): a 1 for each."""
     count, pids = [], []
     real = os.fork
 
