@@ -69,13 +69,11 @@ def number_from_text(text: str) -> Decimal:
     """A number as a report writes it: 56.18, -3, 1,234.56 (commas only between groups of three),
     1e3; anything else (56,18 or 1,2,3, full-width digits, words) is ValueError."""
     text = text.strip()
-    if _GROUPED.fullmatch(text):
-        text = text.replace(",", "")
-    elif not _PLAIN.fullmatch(text):
+    if not written_as_number(text):
         if "," in text or "，" in text:
             raise ValueError(_("“{text}”不是数值：逗号只能用作千位分隔（如1,234.56）").format(text=text[:40]))
         raise ValueError(_("“{text}”不是数值").format(text=text[:40]))
-    return bounded(Decimal(text))
+    return bounded(Decimal(text.replace(",", "")))  # commas only between groups of three: _PLAIN has none
 
 
 # Rounding runs for every score, rate and published figure, so it is kept cheap: the quantum

@@ -101,12 +101,26 @@ def _refuse(node: yaml.Node, message: str) -> yaml.YAMLError:
     return yaml.constructor.ConstructorError(None, None, message, node.start_mark)
 
 
+def _int_text(text: str) -> int | None:
+    """A YAML int's value if it is written in decimal, else None (`_decimal_int` says why)."""
+    if _DECIMAL_INT.fullmatch(text) is None:
+        return None
+    return int(text.replace("_", "") if "_" in text else text)
+
+
+def _decimal_text(text: str) -> Decimal | None:
+    """A YAML float's exact value if it is written in decimal (not .inf or .nan) and not too long, else None."""
+    if _DECIMAL_FLOAT.fullmatch(text) is None or len(text) > MAX_NUMBER_TEXT:
+        return None
+    return Decimal(text.replace("_", "") if "_" in text else text)
+
+
 def _decimal_int(loader: Any, node: yaml.ScalarNode) -> int:
-    text = node.value
-    if not _DECIMAL_INT.fullmatch(text):
+    value = _int_text(node.value)
+    if value is None:
         raise _refuse(node, _("`{text}`不是十进制数（YAML把它读作{base}）：数值请写十进制，文字请加引号").format(
-            text=text, base=_base(text)))
-    return int(text.replace("_", ""))
+            text=node.value, base=_base(node.value)))
+    return value
 
 
 def _base(text: str) -> str:
@@ -124,9 +138,10 @@ def _decimal_float(loader: Any, node: yaml.ScalarNode) -> Decimal | float:
     text = node.value
     if _SPECIAL_FLOAT.fullmatch(text):
         return float(loader.construct_yaml_float(node))  # .inf / .nan: validation rejects them by name
-    if not _DECIMAL_FLOAT.fullmatch(text) or len(text) > MAX_NUMBER_TEXT:
+    value = _decimal_text(text)
+    if value is None:
         raise _refuse(node, _("`{text}`不是十进制数：数值请写十进制，文字请加引号").format(text=text[:40]))
-    return Decimal(text.replace("_", ""))
+    return value
 
 
 for _loader in (_DecimalLoader, _PyDecimalLoader):
@@ -288,7 +303,7 @@ def _load_events(text: str, file: str, loader_type: type, record: bool,
         scalar_type, map_type, seq_type = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
         map_end, seq_end = yaml.MappingEndEvent, yaml.SequenceEndEvent  # locals: ~2 million events
         str_tag, int_tag, float_tag, constructed = _STR, _INT, _FLOAT, _PLAIN_CONSTRUCTED
-        whole_int, decimal_float, longest = _DECIMAL_INT.fullmatch, _DECIMAL_FLOAT.fullmatch, MAX_NUMBER_TEXT
+        int_text, decimal_text = _int_text, _decimal_text
         # frames: [container, path, key (None: a key comes next; mappings only), keys seen,
         #          for a list under the root whose items are settled: [the root's key, items settled]]
         stack: list[list] = []
@@ -356,16 +371,12 @@ def _load_events(text: str, file: str, loader_type: type, record: bool,
                 locations[path] = (mark.line + 1) << 32 | (mark.column + 1)
             if kind is scalar_type:
                 if tag != str_tag:
-                    # a value's number as `_decimal_int`/`_decimal_float` read it, without a node;
-                    # one they refuse (or .inf, .nan) is read and worded by the tree walk
-                    if tag == int_tag:
-                        if whole_int(value) is None:
+                    if tag == int_tag or tag == float_tag:
+                        # a value's number as `_decimal_int`/`_decimal_float` read it, without a node;
+                        # one they refuse (or .inf, .nan) is read and worded by the tree walk
+                        value = int_text(value) if tag == int_tag else decimal_text(value)
+                        if value is None:
                             raise _Unusual
-                        value = int(value.replace("_", "") if "_" in value else value)
-                    elif tag == float_tag:
-                        if decimal_float(value) is None or len(value) > longest:
-                            raise _Unusual
-                        value = Decimal(value.replace("_", "") if "_" in value else value)
                     elif tag in constructed:
                         value = _event_scalar(loader, event, tag, constructors)
                     else:
