@@ -83,8 +83,9 @@ def pss_kb(pid):
         pass
     return total
 
+mode, command = sys.argv[1], sys.argv[2:]
 start = time.perf_counter()
-process = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 peak = [0]
 
 def sample():
@@ -93,7 +94,7 @@ def sample():
         time.sleep(0.05)
 
 sampler = threading.Thread(target=sample, daemon=True)
-if sys.argv.pop(1) == "pss":  # reading smaps_rollup walks the page tables: a CPU's share, so not in timed runs
+if mode == "pss":  # reading smaps_rollup walks the page tables: a CPU's share, so not in timed runs
     sampler.start()
 stderr = process.communicate()[1]
 seconds = time.perf_counter() - start

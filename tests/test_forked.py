@@ -11,7 +11,7 @@ from conftest import SAMPLE
 from jixiao.cli import main as cli
 from jixiao.core import forked
 from jixiao.core.errors import EvaluationError
-from jixiao.core.forked import can_fork, two_cpu_bytes
+from jixiao.core.forked import TwoCPUs, can_fork
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="no fork or fewer than two CPUs here: one process only")
 
@@ -35,16 +35,21 @@ def forks(monkeypatch):
             os.waitpid(pid, os.WNOHANG)
 
 
+def _all(items, to_bytes, fork_at=2) -> list[bytes]:
+    with TwoCPUs(items, to_bytes, fork_at) as work:
+        return list(work)
+
+
 def _in_child(parent: int) -> bool:
     return os.getpid() != parent
 
 
 def test_the_same_items_in_the_same_order(forks):
     items = list(range(11))
-    got = list(two_cpu_bytes(items, lambda i: f"<{i}>".encode() * (i + 1), fork_at=2))
+    got = _all(items, lambda i: f"<{i}>".encode() * (i + 1))
     assert got == [f"<{i}>".encode() * (i + 1) for i in items]
     assert forks == [1]
-    assert list(two_cpu_bytes(items, lambda i: b"x", fork_at=12)) == [b"x"] * 11 and forks == [1]  # below fork_at
+    assert _all(items, lambda i: b"x", fork_at=12) == [b"x"] * 11 and forks == [1]  # below fork_at
 
 
 def test_an_error_in_the_childs_half_is_raised_where_one_process_raises_it(forks):
@@ -58,8 +63,9 @@ def test_an_error_in_the_childs_half_is_raised_where_one_process_raises_it(forks
 
     got = []
     with pytest.raises(EvaluationError, match="第8项出错"):
-        for chunk in two_cpu_bytes(list(range(10)), to_bytes, fork_at=2):
-            got.append(chunk)
+        with TwoCPUs(list(range(10)), to_bytes, fork_at=2) as work:
+            for chunk in work:
+                got.append(chunk)
     assert got == [b"0", b"1", b"2", b"3", b"4", b"5", b"6"] and forks == [1]
     # the parent did the child's half again: 5 and 6 here, after its own 0–4
     assert [i for pid, i in seen] == [0, 1, 2, 3, 4, 5, 6]
@@ -73,20 +79,21 @@ def test_a_child_that_dies_is_replaced_by_the_parent(forks):
             os._exit(3)  # killed, out of memory …: no error, no end mark
         return bytes([65 + i])
 
-    assert b"".join(two_cpu_bytes(list(range(10)), to_bytes, fork_at=2)) == b"ABCDEFGHIJ" and forks == [1]
+    assert b"".join(_all(list(range(10)), to_bytes)) == b"ABCDEFGHIJ" and forks == [1]
 
 
 def test_no_process_to_be_had_and_one_process_does_it_all(monkeypatch):
     def refused():
         raise BlockingIOError(11, "Resource temporarily unavailable")  # fork's EAGAIN
     monkeypatch.setattr(forked.os, "fork", refused)
-    assert list(two_cpu_bytes(list(range(5)), lambda i: b"%d" % i, fork_at=2)) == [b"0", b"1", b"2", b"3", b"4"]
+    assert _all(list(range(5)), lambda i: b"%d" % i) == [b"0", b"1", b"2", b"3", b"4"]
 
 
 def test_a_reader_that_stops_early_stops_the_child(forks):
-    chunks = two_cpu_bytes(list(range(100)), lambda i: b"%d" % i, fork_at=2)
-    assert next(chunks) == b"0"
-    chunks.close()  # the fixture checks that the child was stopped and waited for
+    with TwoCPUs(list(range(100)), lambda i: b"%d" % i, fork_at=2) as work:
+        chunks = iter(work)
+        assert next(chunks) == b"0"
+        chunks.close()  # the fixture checks that the child was stopped and waited for
     assert forks == [1]
 
 

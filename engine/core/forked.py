@@ -97,12 +97,6 @@ class TwoCPUs:
         self.close()
 
 
-def two_cpu_bytes(items: Sequence[T], to_bytes: Callable[[T], bytes], fork_at: int | None = None) -> Iterator[bytes]:
-    """`TwoCPUs` as one generator: forks when first asked for an item."""
-    with TwoCPUs(items, to_bytes, fork_at) as work:
-        yield from work
-
-
 def _child(items: Sequence[T], to_bytes: Callable[[T], bytes], spool) -> int:
     try:
         with open(os.dup(spool.fileno()), "wb") as out:
