@@ -6,7 +6,7 @@ differently; here every output is compared with the one computed under Python's 
 """
 from __future__ import annotations
 
-from decimal import ROUND_FLOOR, Context, Decimal as D, Inexact, Rounded, localcontext
+from decimal import ROUND_FLOOR, Context, Decimal as D, Inexact, Rounded, getcontext, localcontext
 
 import pytest
 
@@ -44,6 +44,26 @@ def test_a_hostile_host_context_changes_nothing(engine_name):
         got = outputs(engine_name)
     assert got == expected
     assert '"score":"8.39"' in expected[0]  # 雪亮工程's execution score 83.85% × 10, worked by hand
+
+
+def test_the_host_context_is_back_after_a_call_and_after_an_error():
+    from jixiao.core.decimals import CONTEXT, exact
+
+    @exact
+    def inside(fail: bool):
+        assert getcontext() is CONTEXT
+        if fail:
+            raise ValueError("x")
+        return D(1) / D(3)
+
+    with localcontext(HOSTILE) as host:
+        assert inside(False) == D("0.3333333333333333333333333333")
+        assert getcontext() is host and host.prec == 3
+        with pytest.raises(ValueError):
+            inside(True)
+        assert getcontext() is host
+        assert exact(lambda: inside(False))() == D("0.3333333333333333333333333333")  # nested
+        assert getcontext() is host
 
 
 @pytest.mark.parametrize("text, value", [("abs(x)", D("123456.78")), ("-x", D("123456.78")), ("x * 2", D("-246913.56"))])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
-from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, getcontext, setcontext
 
 from jixiao.core.i18n import _
 
@@ -90,11 +90,19 @@ def exact(function):
     operators on Decimals (scoring's sums and differences, a report's totals) do not depend on
     whatever precision, rounding or traps the host program set (before this, a host context of
     3 digits with Inexact trapped made scoring the seed case raise). Entry points that compute
-    wear it; nesting is harmless; it costs about 0.5 µs a call."""
+    wear it; nesting costs one look-up. CONTEXT itself is set, not a copy as `localcontext` makes
+    (0.2 µs a call rather than 0.5): nothing in jixiao changes a context, and it is what every
+    explicit `CONTEXT.divide` already uses, from any thread."""
     @functools.wraps(function)
     def with_context(*args, **kwargs):
-        with localcontext(CONTEXT):
+        host = getcontext()
+        if host is CONTEXT:
             return function(*args, **kwargs)
+        setcontext(CONTEXT)
+        try:
+            return function(*args, **kwargs)
+        finally:
+            setcontext(host)
     return with_context
 
 
