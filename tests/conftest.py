@@ -59,3 +59,19 @@ def by_id(items, ident):
         if item.id == ident:
             return item
     raise KeyError(ident)
+
+
+def assert_built_as_validated(result) -> int:
+    """Every row scoring built without validation (`results.typed_builder`: indicator scores,
+    their items, checks, findings) equals the same fields validated: the same values, types,
+    fields set and JSON. Returns how many rows it compared."""
+    rows = [*result.checks, *result.findings]
+    for indicator in result.indicators:
+        rows += [indicator, *indicator.items]
+    for row in rows:
+        again = type(row).model_validate(dict(row.__dict__))
+        assert again == row and again.model_fields_set == row.model_fields_set, row
+        assert {k: type(v) for k, v in vars(again).items()} == {k: type(v) for k, v in vars(row).items()}, row
+        assert again.model_dump_json() == row.model_dump_json()
+    assert type(result).model_validate(result.model_dump()).model_dump_json() == result.model_dump_json()
+    return len(rows)

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import CASE_FILES
+from conftest import CASE_FILES, assert_built_as_validated
 from jixiao import evaluate_record, load_case, load_ruleset
 from jixiao.core.errors import JixiaoError
 from jixiao.records.model import Case
@@ -46,6 +46,7 @@ def outcome(compiled, record, case, engine: str):
         result = evaluate_record(compiled, record, case, engine)
     except JixiaoError as exc:
         return ("error", type(exc).__name__, str(exc))
+    assert_built_as_validated(result)
     data = result.model_dump(mode="json")
     assert data.pop("engine") == engine
     return data

@@ -14,12 +14,12 @@ from jixiao.core.collector import paused_collector
 from jixiao.core.decimals import exact, round_half_up
 from jixiao.core.errors import EvaluationError, record_label
 from jixiao.core.i18n import _
-from jixiao.records.namespace import path_resolver, record_namespace
+from jixiao.records.namespace import record_namespace
 from jixiao.records.model import Case, Department, Project, record_kind
 from jixiao.scoring.declared import InputsInUse
-from jixiao.scoring.results import CaseResult, RecordResult, RulesetRef
+from jixiao.scoring.results import CaseResult, CheckResult, FindingText, RecordResult, RulesetRef, typed_builder
 from jixiao.engines import get_engine
-from jixiao.scoring.methods import grade_for, indicator_score, score_leaf, total_score
+from jixiao.scoring.methods import grade_for, indicator_score, rows_by_level1, score_leaf, total_score
 
 
 def compute_metrics(compiled: CompiledRuleset, ns: dict) -> dict[str, Any]:
@@ -46,12 +46,11 @@ def evaluate_record(compiled: CompiledRuleset, record: Project | Department, cas
         fired = rule_engine.fire(compiled, ns)
     except EvaluationError as exc:
         raise EvaluationError(_("{record}（{name}）：{error}").format(record=record_label(kind, record.id), name=record.name, error=exc)) from None
-    render = path_resolver(ns)
 
     def text(key: tuple[str, str, str]) -> str:
-        return compiled.templates[key].render(render)
+        return compiled.templates[key].render_in(ns)
 
-    # the result is built as plain fields and validated once, at the end (see scoring's docstring)
+    # the result is validated once, at the end; its rows are built already typed (see methods' docstring)
     exemptions = [{"id": e.id, "name": e.name, "scored": e.score, "published": e.publish,
                    "reason": text(("exemption", e.id, "reason"))}
                   for e in compiled.exemptions if f"exemption:{e.id}" in fired]
@@ -62,7 +61,8 @@ def evaluate_record(compiled: CompiledRuleset, record: Project | Department, cas
         score, assessable = None, False
     else:
         try:
-            indicators = [score_leaf(compiled, leaf, ns, fired) for leaf in compiled.leaves()]
+            groups = rows_by_level1(ns.get("indicators"))
+            indicators = [score_leaf(compiled, leaf, ns, fired, groups) for leaf in compiled.leaves()]
         except EvaluationError as exc:
             raise EvaluationError(_("{record}（{name}）：{error}").format(record=record_label(kind, record.id), name=record.name, error=exc)) from None
         total = total_score(compiled, indicators)
@@ -79,16 +79,16 @@ def evaluate_record(compiled: CompiledRuleset, record: Project | Department, cas
 
     checks = []
     for check in compiled.checks:
-        if not holds(check.applies_when, ns):
+        if check.applies_when is not None and not holds(check.applies_when, ns):
             continue  # a check for another kind of unit (applies_when)
         ok = True if f"check.pass:{check.id}" in fired else False if f"check.fail:{check.id}" in fired else None
         message = text(("check", check.id, "message")) if ok is False else (check.name if ok else f"{check.name}：数据未填报，无法核对")
-        checks.append({"id": check.id, "name": check.name, "ok": ok, "severity": check.severity, "message": message})
+        checks.append(_check_result(id=check.id, name=check.name, ok=ok, severity=check.severity, message=message))
 
     # a record exempt from scoring is not evaluated, so no problem or improvement is suggested for it
     findings = [] if exempt_from_scoring else [
-        {"id": f.id, "category": f.category, "severity": f.severity,
-         "problem": text(("finding", f.id, "problem")), "improvement": text(("finding", f.id, "improvement"))}
+        _finding_text(id=f.id, category=f.category, severity=f.severity,
+                      problem=text(("finding", f.id, "problem")), improvement=text(("finding", f.id, "improvement")))
         for f in compiled.findings if f"finding:{f.id}" in fired]
 
     if exempt_from_scoring:
@@ -119,6 +119,7 @@ def _stated_inputs(compiled: CompiledRuleset, kind: str, ns: dict) -> list[dict]
 
 
 _validate_result = RecordResult.model_validate
+_check_result, _finding_text = typed_builder(CheckResult), typed_builder(FindingText)
 
 
 def _apply_vetoes(compiled: CompiledRuleset, score: Decimal | None, assessable: bool,

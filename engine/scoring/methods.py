@@ -3,9 +3,8 @@
 Every method returns the points and a short Chinese explanation that cites the figures, so a
 score can always be traced back. Missing data is never 0 unless the ruleset says so.
 
-Scores are plain dicts with the fields of `results.IndicatorScore` / `results.ItemScore`:
-evaluation validates the whole record result once, at the end, which measured a third cheaper
-than validating a model for every row and indicator as it is scored.
+Scores are `results.IndicatorScore` / `results.ItemScore` built from the values as computed,
+without validating them again (`results.typed_builder`): every field is already of its type.
 """
 from __future__ import annotations
 
@@ -21,10 +20,12 @@ from jixiao.core.errors import EvaluationError
 from jixiao.core.i18n import _
 from jixiao.expressions import nodes as n
 from jixiao.rulesets.model import BandsMethod, ConditionMethod, LadderMethod, OwnIndicatorsMethod, RateMethod, Tier
+from jixiao.scoring.results import IndicatorScore, ItemScore, typed_builder
 
 ZERO, ONE = Decimal(0), Decimal(1)
 _NONE: dict = {}  # read, never written: a missing case or coverage without a new dict each time
 _quantize = CONTEXT.quantize  # with quantum(places): round_half_up without its look-up
+_item_score, _indicator_score = typed_builder(ItemScore), typed_builder(IndicatorScore)
 
 
 @dataclass
@@ -35,7 +36,7 @@ class Outcome:
     value: Any
     detail: str
     rejected: bool = False
-    items: list[dict] | None = None  # ItemScore fields
+    items: list[ItemScore] | None = None
     partial: Decimal | None = None  # points of the rows that could be scored, when others cannot
 
 
@@ -121,24 +122,50 @@ def band_text(band, _show) -> str:
 
 # ---- the record's own indicators ---------------------------------------------------------
 
-def score_own_indicators(leaf: CompiledIndicator, method: OwnIndicatorsMethod, indicators: list[dict] | None,
-                         tiers: list[Tier], places: int, excerpt: bool = False) -> Outcome:
-    """Score 产出/效益/满意度 rows by direction (正向/反向/等于) or qualitative tier.
+def rows_by_level1(indicators: list[dict] | None) -> dict[str, tuple[list[dict], list]]:
+    """The record's indicator rows by 一级指标, in the table's order, each with its 分值: read once
+    a record for all its own-indicator nodes (~3), rather than once a node."""
+    groups: dict[str, tuple[list[dict], list]] = {}
+    for row in indicators or ():  # a plain loop: ~6 rows a record
+        level1 = row.get("level1")
+        group = groups.get(level1)
+        if group is None:
+            group = groups[level1] = ([], [])
+        group[0].append(row)
+        group[1].append(row.get("weight"))
+    return groups
 
-    The node's weight is shared as the form's own 分值 say (scaled to the node's weight when they
-    add up to something else), or equally when the form gives none.
-    """
-    # plain loops, not comprehensions: each of those is a call, and this runs ~3 times a record
-    rows, form_weights, level1 = [], [], method.level1
+
+def _rows_of(level1: list[str], indicators: list[dict] | None, groups: dict[str, tuple[list[dict], list]] | None):
+    """The rows a node scores, with their 分值, in the table's order."""
+    if len(level1) == 1:
+        return (groups if groups is not None else rows_by_level1(indicators)).get(level1[0]) or ((), ())
+    rows, form_weights = [], []
     for i in indicators or ():
         if i.get("level1") in level1:
             rows.append(i)
             form_weights.append(i.get("weight"))
+    return rows, form_weights
+
+
+def score_own_indicators(leaf: CompiledIndicator, method: OwnIndicatorsMethod, ns: dict, tiers: list[Tier],
+                         places: int, groups: dict[str, tuple[list[dict], list]] | None = None) -> Outcome:
+    """Score 产出/效益/满意度 rows by direction (正向/反向/等于) or qualitative tier, and the node
+    from its rows (`_combine_items`).
+
+    The node's weight is shared as the form's own 分值 say (scaled to the node's weight when they
+    add up to something else), or equally when the form gives none. `groups`: `rows_by_level1`
+    of the record's rows, where the caller has it.
+    """
+    indicators = ns.get("indicators")
+    rows, form_weights = _rows_of(method.level1, indicators, groups)
     weight = leaf.node.weight
     if not rows:  # not stated (None) is 未填报; a table stated without such rows says so
+        coverage = (ns.get("case") or _NONE).get("coverage") or _NONE
         if indicators is None:
             told = _("未填报{level1}指标")
-        elif excerpt:  # the table is stated only as far as the excerpt goes: its other rows are unknown
+        elif coverage.get("complete") is not True and coverage.get("ends_at") is not None:
+            # the table is stated only as far as the excerpt goes: its other rows are unknown
             told = _("报告所载部分未见{level1}指标（报告仅存摘录，其后内容未载明）")
         else:
             told = _("报告未设{level1}指标")
@@ -155,17 +182,16 @@ def score_own_indicators(leaf: CompiledIndicator, method: OwnIndicatorsMethod, i
         share = CONTEXT.divide(CONTEXT.multiply(form_weight, weight), total) if shared else equal
         items.append(_score_quantitative(row, share, step) if row["kind"] != "qualitative"
                      else _score_qualitative(row, share, form_weight, tiers, method, places))
-    return Outcome(None, None, basis, items=items)
+    return _combine_items(leaf, basis, items, places)
 
 
-def _item(row: dict, share: Decimal, score: Decimal | None, status: str, detail: str) -> dict:
-    """An ItemScore's fields."""
-    return {"name": row["name"], "level1": row["level1"], "level2": row.get("level2"), "kind": row["kind"],
-            "direction": row.get("direction"), "target": row.get("target"), "actual": row.get("actual"),
-            "weight": share, "score": score, "status": status, "detail": detail}
+def _item(row: dict, share: Decimal, score: Decimal | None, status: str, detail: str) -> ItemScore:
+    return _item_score(name=row["name"], level1=row["level1"], level2=row.get("level2"), kind=row["kind"],
+                       direction=row.get("direction"), target=row.get("target"), actual=row.get("actual"),
+                       weight=share, score=score, status=status, detail=detail)
 
 
-def _score_quantitative(row: dict, share: Decimal, step: Decimal) -> dict:
+def _score_quantitative(row: dict, share: Decimal, step: Decimal) -> ItemScore:
     """A 定量 row by its direction. The common case (direction and both figures stated) builds its
     item at once from the figures it already read: nearly every row of a report, ~5 a record."""
     target, actual, direction = row.get("target"), row.get("actual"), row.get("direction")
@@ -179,9 +205,9 @@ def _score_quantitative(row: dict, share: Decimal, step: Decimal) -> dict:
                 return _item(row, share, None, "not_assessable", f"{label}“{value}”不是数值，定量指标无法计分")
     ratio, formula = _direction_ratio(direction, target, ZERO if actual < ZERO else actual)
     score = _quantize(max(CONTEXT.multiply(ratio, share), ZERO), step)
-    return {"name": row["name"], "level1": row["level1"], "level2": row.get("level2"), "kind": row["kind"],
-            "direction": direction, "target": target, "actual": actual, "weight": share, "score": score,
-            "status": "scored", "detail": f"{formula}，得{number(score)}分（分值{number(share)}）"}
+    return _item_score(name=row["name"], level1=row["level1"], level2=row.get("level2"), kind=row["kind"],
+                       direction=direction, target=target, actual=actual, weight=share, score=score,
+                       status="scored", detail=f"{formula}，得{number(score)}分（分值{number(share)}）")
 
 
 def _direction_ratio(direction: str, target: Decimal, actual: Decimal) -> tuple[Decimal, str]:
@@ -203,7 +229,7 @@ def _direction_ratio(direction: str, target: Decimal, actual: Decimal) -> tuple[
 
 
 def _score_qualitative(row: dict, share: Decimal, form_weight: Decimal | None, tiers: list[Tier],
-                       method: OwnIndicatorsMethod, places: int) -> dict:
+                       method: OwnIndicatorsMethod, places: int) -> ItemScore:
     tier_name = row.get("tier")
     if not tier_name:
         return _item(row, share, None, "not_assessable", "定性指标未选择评价档次")
@@ -232,18 +258,16 @@ def _score_qualitative(row: dict, share: Decimal, form_weight: Decimal | None, t
 
 # ---- one leaf, with missing-data handling --------------------------------------------------
 
-def score_leaf(compiled: CompiledRuleset, leaf: CompiledIndicator, ns: dict, fired: set[str]) -> dict:
-    """An IndicatorScore's fields."""
+def score_leaf(compiled: CompiledRuleset, leaf: CompiledIndicator, ns: dict, fired: set[str],
+               groups: dict[str, tuple[list[dict], list]] | None = None) -> IndicatorScore:
+    """The leaf scored; `groups`: `rows_by_level1` of the record's rows, read once for its leaves."""
     outside = not_applying(leaf, ns) if leaf.applies else None
     if outside is not None:
         return indicator_score(leaf, None, "not_applicable", None, outside, [])
     method, places = leaf.node.method, compiled.ruleset.rounding.places
     kind = type(method)  # the ruleset schema's method models have no subclasses
     if kind is OwnIndicatorsMethod:
-        coverage = (ns.get("case") or _NONE).get("coverage") or _NONE
-        excerpt = coverage.get("complete") is not True and coverage.get("ends_at") is not None
-        outcome = score_own_indicators(leaf, method, ns.get("indicators"), compiled.ruleset.tiers, places, excerpt)
-        outcome = _combine_items(leaf, outcome, places)
+        outcome = score_own_indicators(leaf, method, ns, compiled.ruleset.tiers, places, groups)
     elif kind is ConditionMethod:
         outcome = score_condition(leaf, fired, places)
     else:
@@ -302,47 +326,45 @@ def _zero_divisor(compiled: CompiledRuleset, node, ns: dict, seen: set[str]) -> 
 _VALUE_SCORERS = {RateMethod: score_rate, LadderMethod: score_ladder, BandsMethod: score_bands}
 
 
-def _combine_items(leaf: CompiledIndicator, outcome: Outcome, places: int) -> Outcome:
-    """A node's points from its rows: rejected rows reject it; missing rows follow `missing`."""
-    items = outcome.items or []
-    if not items:
-        return outcome
+def _combine_items(leaf: CompiledIndicator, basis: str, items: list[ItemScore], places: int) -> Outcome:
+    """A node's points from its rows (scored, explained by `basis`): rejected rows reject it;
+    missing rows follow `missing`."""
     weight, step = leaf.node.weight, quantum(places)
     # one pass over the rows (~5 a record): the points so far, and whether each earned its whole share
     scored, missing, rejected, partial, whole = [], [], 0, ZERO, True
     for i in items:
-        status = i["status"]
+        status = i.status
         if status == "scored":
             scored.append(i)
-            partial += i["score"]
-            whole = whole and i["score"] == _quantize(i["weight"], step)
+            partial += i.score
+            whole = whole and i.score == _quantize(i.weight, step)
         elif status == "not_assessable":
             missing.append(i)
         elif status == "rejected":
             rejected += 1
     if rejected:
-        return Outcome(None, None, outcome.detail + f"；{rejected}项自评不予采用", rejected=True, items=items,
+        return Outcome(None, None, basis + f"；{rejected}项自评不予采用", rejected=True, items=items,
                        partial=round_half_up(partial, places))
     if missing and leaf.missing == "rescale":
         if not scored:
-            return Outcome(None, None, outcome.detail + "；全部指标数据缺失", items=items)
-        kept = sum((i["weight"] for i in scored), ZERO)
+            return Outcome(None, None, basis + "；全部指标数据缺失", items=items)
+        kept = sum((i.weight for i in scored), ZERO)
         score = _points(CONTEXT.divide(CONTEXT.multiply(partial, weight), kept), places)
-        return Outcome(score, None, outcome.detail + f"；{len(missing)}项数据缺失不计，其余按{number(weight)}分折算", items=items)
+        return Outcome(score, None, basis + f"；{len(missing)}项数据缺失不计，其余按{number(weight)}分折算", items=items)
     if missing and leaf.missing == "zero":
-        return Outcome(round_half_up(partial, places), None, outcome.detail + f"；{len(missing)}项数据缺失按0分计", items=items)
+        return Outcome(round_half_up(partial, places), None, basis + f"；{len(missing)}项数据缺失按0分计", items=items)
     if missing:
-        why = "；".join(f"{i['name']}：{i['detail']}" for i in missing)  # which rows, and why each
-        return Outcome(None, None, outcome.detail + f"；{len(missing)}项无法计分（{why}），已得{number(partial)}分", items=items,
+        why = "；".join(f"{i.name}：{i.detail}" for i in missing)  # which rows, and why each
+        return Outcome(None, None, basis + f"；{len(missing)}项无法计分（{why}），已得{number(partial)}分", items=items,
                        partial=round_half_up(partial, places))
     if whole:
         # every row earns its whole share: the node's full weight, not the sum of rounded shares
         # (19 rows of 50 ÷ 19 = 2.63 add up to 49.97, and no row lost anything)
-        return Outcome(round_half_up(weight, places), None, outcome.detail, items=items)
-    return Outcome(round_half_up(partial, places), None, outcome.detail, items=items)
+        return Outcome(round_half_up(weight, places), None, basis, items=items)
+    return Outcome(round_half_up(partial, places), None, basis, items=items)
 
 
-def _apply_missing(leaf: CompiledIndicator, outcome: Outcome, places: int) -> dict:
+def _apply_missing(leaf: CompiledIndicator, outcome: Outcome, places: int) -> IndicatorScore:
     if outcome.rejected:
         score, status, detail = None, "rejected", outcome.detail
     elif outcome.score is not None:
@@ -357,12 +379,11 @@ def _apply_missing(leaf: CompiledIndicator, outcome: Outcome, places: int) -> di
 
 
 def indicator_score(leaf: CompiledIndicator, score: Decimal | None, status: str, value: Any, detail: str,
-                    items: list[dict], partial: Decimal | None = None) -> dict:
-    """An IndicatorScore's fields."""
+                    items: list[ItemScore], partial: Decimal | None = None) -> IndicatorScore:
     node = leaf.node
-    return {"id": node.id, "name": node.name, "path": list(leaf.path), "method": node.method.type,
-            "max_score": node.weight, "score": score, "status": status, "value": value, "detail": detail,
-            "partial": partial, "items": items}
+    return _indicator_score(id=node.id, name=node.name, path=list(leaf.path), method=node.method.type,
+                            max_score=node.weight, score=score, status=status, value=value, detail=detail,
+                            partial=partial, items=items)
 
 
 @dataclass
@@ -371,19 +392,19 @@ class Total:
     assessable: bool
 
 
-def total_score(compiled: CompiledRuleset, scores: list[dict]) -> Total:
-    """Sum of the leaves (IndicatorScore fields); leaves dropped for missing data or not applicable
+def total_score(compiled: CompiledRuleset, scores: list[IndicatorScore]) -> Total:
+    """Sum of the leaves; leaves dropped for missing data or not applicable
     rescale the rest to the ruleset's total (the report says how: outputs.report's `_rescaled`)."""
     rs = compiled.ruleset
     places = rs.rounding.places
     partial, assessable, left_out = ZERO, True, []  # one pass: it runs for every record
     for s in scores:
-        score, status = s["score"], s["status"]
-        partial += score if score is not None else s["partial"] or ZERO
+        score, status = s.score, s.status
+        partial += score if score is not None else s.partial or ZERO
         if status in ("not_assessable", "rejected"):
             assessable = False
         elif status in ("dropped", "not_applicable"):
-            left_out.append(s["max_score"])
+            left_out.append(s.max_score)
     if not assessable:
         return Total(round_half_up(partial, places), False)
     if not left_out:
