@@ -170,7 +170,12 @@ def score_own_indicators(leaf: CompiledIndicator, method: OwnIndicatorsMethod, n
         else:
             told = _("报告未设{level1}指标")
         return Outcome(None, None, told.format(level1="/".join(method.level1)), items=[])
-    total = sum(form_weights) if None not in form_weights else None
+    total = ZERO  # the 分值 added up, or None where a row gives none
+    for form_weight in form_weights:  # not `None in form_weights`: None == Decimal asks numbers' ABCs
+        if form_weight is None:
+            total = None
+            break
+        total += form_weight
     shared = total is not None and total > 0  # by the form's 分值; else equally
     if shared:
         basis = f"按表内分值分配（合计{number(total)}分，折算为{_constant(weight)}分）" if total != weight else "按表内分值计分"
