@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
+import math
+
 import pytest
+from hypothesis import given, strategies as st
 
 from jixiao import EngineError, Project, evaluate_record
-from jixiao.engines.durable_json import Scale, spread
+from jixiao.engines.durable_json import Scale, _plain_double, spread
 from jixiao.engines import DurableEngine, durable_available, get_engine
 
 pytestmark = pytest.mark.skipif(not durable_available(), reason="durable-rules does not import on this Python")
@@ -130,3 +133,21 @@ def test_scale_keeps_order_and_plain_doubles():
     assert placed[D("0.01")] == scale.literal_image(D("0.01"))
     assert all("e" not in repr(f) for f in placed.values())
     assert spread([D("0.5"), D("0.6")], 0.0, 1.0) == [0.5, 0.6]  # a value's own double when it fits
+
+
+def _written_plain(value: float) -> bool:
+    text = repr(value)
+    return "e" not in text and "n" not in text
+
+
+@given(st.floats(allow_nan=True, allow_infinity=True))
+def test_a_plain_double_is_one_repr_writes_without_exponent(value):
+    assert _plain_double(value) == _written_plain(value)
+
+
+def test_plain_doubles_at_the_bounds_of_repr_exponents():
+    for bound in (1e-4, 1e16):
+        below, above = math.nextafter(bound, 0), math.nextafter(bound, math.inf)
+        for value in (bound, below, above, -bound, -below, -above):
+            assert _plain_double(value) == _written_plain(value), repr(value)
+    assert _plain_double(0.0) and _plain_double(-0.0) and not _plain_double(5e-324)

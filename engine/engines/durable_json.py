@@ -70,9 +70,10 @@ def _canonical(node: n.Node) -> str:
 
 
 def _plain_double(value: float) -> bool:
-    """A double durable-rules' JSON parser reads back exactly: finite, written without exponent."""
-    text = repr(value)
-    return "e" not in text and "n" not in text
+    """A double durable-rules' JSON parser reads back exactly: finite, written without exponent
+    (`repr` writes one below 1e-4 and from 1e16 on; NaN and the infinities fail both tests).
+    By magnitude, not by `repr`'s text: a few are asked for every record."""
+    return value == 0.0 or 1e-4 <= abs(value) < 1e16
 
 
 def spread(values: list[Decimal], low: float | None, high: float | None) -> list[float]:
@@ -129,16 +130,22 @@ class Scale:
         placed: dict[Decimal, float] = {}
         gaps: dict[int, list[Decimal]] = {}
         literals, images = self.literals, self.images
+        count = len(literals)
         for value in set(values):
             i = bisect_left(literals, value)
-            if i < len(literals) and literals[i] == value:
+            if i < count and literals[i] == value:
                 placed[value] = images[i]
             else:
                 gaps.setdefault(i, []).append(value)
         for i, inside in gaps.items():
-            inside.sort()
             low = images[i - 1] if i > 0 else None
-            high = images[i] if i < len(images) else None
+            high = images[i] if i < count else None
+            if len(inside) == 1:  # one value in its gap (nearly always): `spread`'s first try, inline
+                image = float(inside[0])
+                if (low is None or image > low) and (high is None or image < high) and _plain_double(image):
+                    placed[inside[0]] = image
+                    continue
+            inside.sort()
             placed.update(zip(inside, spread(inside, low, high)))
         return placed
 
