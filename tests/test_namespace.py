@@ -41,3 +41,17 @@ def test_reads_lists_the_fields_expressions_templates_and_methods_use():
     # "case" for the own-indicator method: an excerpt's indicator table may go on past its end
     assert load_ruleset("mof-project-selfeval").reads == {"actual", "budget", "carryover", "confidential",
                                                           "funding", "indicators", "name", "stated", "case"}
+
+
+def test_each_case_is_seen_as_itself_when_cases_alternate():
+    """The case's view is converted once per case and shared by its records (`_case_view`)."""
+    from decimal import Decimal
+
+    from conftest import SAMPLE, SEED
+    from jixiao.records.namespace import record_namespace
+
+    seed, sample = load_case(SEED), load_case(SAMPLE)
+    views = [record_namespace(case.projects[0], case)["case"] for case in (seed, sample, seed, sample)]
+    assert [v["id"] for v in views] == [seed.case.id, sample.case.id] * 2
+    assert views[0]["year"] == Decimal(seed.case.year) and views[0]["unit"] == seed.case.unit
+    assert record_namespace(seed.projects[0], None)["case"] == {k: None for k in views[0]}

@@ -224,8 +224,26 @@ def record_namespace(record: Project | Department, case: Case | None = None,
     if problems:
         raise CaseError(problems)
     if names is None or "case" in names:
-        ns["case"] = _plain(case.case) if case else {k: None for k in CaseMeta.model_fields}
+        ns["case"] = _case_view(case)
     return ns
+
+
+_NO_CASE = {k: None for k in CaseMeta.model_fields}
+_last_case: tuple[CaseMeta | None, dict[str, Any]] = (None, _NO_CASE)
+
+
+def _case_view(case: Case | None) -> dict[str, Any]:
+    """The case's own fields as expressions read them (None each without a case), converted once
+    for all the records of a case rather than once a record: like a record's nested dicts, the
+    view is shared and only read."""
+    global _last_case
+    if case is None:
+        return _NO_CASE
+    meta, view = _last_case  # one tuple, read and replaced whole: safe between threads
+    if meta is not case.case:
+        view = _plain(case.case)
+        _last_case = (case.case, view)
+    return view
 
 
 def _typed(record: Project | Department, kind: str, specs: dict, case: Case | None, problems: list[Problem]) -> dict:
