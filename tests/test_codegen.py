@@ -58,3 +58,18 @@ def test_generated_code_has_no_ruleset_text():
     run = compile_fast(parse_expression("x + y"))
     names = set(run.__code__.co_names) | set(run.__code__.co_varnames)
     assert "x" not in names and "y" not in names
+
+
+def test_generated_trees_are_placed_as_fix_missing_locations_places_them():
+    import ast
+    import copy
+
+    from jixiao.core.pyast import _located
+
+    tree = ast.parse("def f(a, *b, c=1, **d):\n    return [x + 1 for x in a if x] or {k: v for k, v in d.items()}\n")
+    for node in ast.walk(tree):  # as the generators build them: no places
+        for name in node._attributes:
+            if hasattr(node, name):
+                delattr(node, name)
+    expected = ast.fix_missing_locations(copy.deepcopy(tree))
+    assert ast.dump(_located(tree), include_attributes=True) == ast.dump(expected, include_attributes=True)
