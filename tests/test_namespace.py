@@ -55,3 +55,31 @@ def test_each_case_is_seen_as_itself_when_cases_alternate():
     assert [v["id"] for v in views] == [seed.case.id, sample.case.id] * 2
     assert views[0]["year"] == Decimal(seed.case.year) and views[0]["unit"] == seed.case.unit
     assert record_namespace(seed.projects[0], None)["case"] == {k: None for k in views[0]}
+
+
+@pytest.mark.parametrize("text, fields", [
+    ("sum(p.actual for p in projects)", {"actual"}),
+    ("len(projects) + len(all_projects)", set()),
+    ("collect(p.name for p in all_projects if p.budget.initial is None and known(p.actual))", {"name", "budget", "actual"}),
+    ("sum(count(i.kind == 'quantitative' for i in p.indicators) for p in projects)", {"indicators"}),
+    ("sum(projects.actual for projects in projects)", {"actual"}),  # the variable shadows the list
+    ("count(p for p in projects)", None),  # an element whole
+    ("distinct(projects)", None),  # the list given whole to a function
+    ("spending.total - 1", set()),
+])
+def test_the_project_fields_an_expression_reads(text, fields):
+    from jixiao.expressions.nodes import element_fields
+    from jixiao.expressions.parser import parse_expression
+
+    assert element_fields(parse_expression(text), frozenset({"projects", "all_projects"})) == fields
+
+
+def test_a_department_sees_only_the_project_fields_its_ruleset_reads(seed_case):
+    from jixiao.records.namespace import record_namespace
+
+    department = load_ruleset("department-overall")
+    assert department.project_fields == {"actual", "budget", "carryover", "confidential", "name"}
+    ns = record_namespace(seed_case.department, seed_case, department.reads, department.inputs, department.project_fields)
+    assert {frozenset(p) for p in ns["projects"]} == {frozenset(department.project_fields)}
+    assert ns["projects"][0]["actual"] == seed_case.projects[0].actual
+    assert all(p.keys() >= {"id", "budget", "indicators"} for p in record_namespace(seed_case.department, seed_case)["projects"])

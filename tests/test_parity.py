@@ -13,6 +13,8 @@ Rulesets are enumerated from `shipped_ids()`, so rulesets added later are covere
 """
 from __future__ import annotations
 
+import dataclasses
+
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -223,6 +225,7 @@ def test_every_case_scores_the_same_in_both_engines(path):
     case = load_case(path)
     for ident in FOR_KIND["department"]:
         assert_same(RULESETS[ident], case.department, case)
+        assert_same_as_every_project_field(RULESETS[ident], case)
     for ident in FOR_KIND["project"]:
         for record in case.projects:
             assert_same(RULESETS[ident], record, case)
@@ -247,3 +250,11 @@ def test_generated_projects_score_the_same(data):
 def test_generated_departments_score_the_same(case):
     for ident in FOR_KIND["department"]:
         assert_same(RULESETS[ident], case.department, case)
+        assert_same_as_every_project_field(RULESETS[ident], case)
+
+
+def assert_same_as_every_project_field(compiled, case) -> None:
+    """A department scored from only the fields of its projects its ruleset reads
+    (`project_fields`) scores as from every field."""
+    whole = dataclasses.replace(compiled, project_fields=None)
+    assert outcome(compiled, case.department, case, "native") == outcome(whole, case.department, case, "native")

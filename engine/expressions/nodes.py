@@ -136,3 +136,40 @@ def free_names(node: Node, bound: frozenset[str] = frozenset()) -> set[str]:
     for child in children(node):
         found |= free_names(child, bound)
     return found
+
+
+def element_fields(node: Node, lists: frozenset[str]) -> set[str] | None:
+    """The fields of the elements of the top-level `lists` (a department's `projects`) that an
+    expression reads through generators over them: {"actual"} for `sum(p.actual for p in projects)`,
+    nothing for `len(projects)`; None where it may read an element or a list whole (an element
+    as a value, a list passed to any other function), so that a caller converts them whole."""
+    found: set[str] = set()
+
+    def reads(node: Node, elements: frozenset[str], bound: frozenset[str]) -> bool:
+        """Whether `node` reads `lists` only field by field (adding the fields to `found`).
+        `elements`: generator variables over their elements; `bound`: the other generator variables."""
+        if isinstance(node, Name):
+            head = node.path[0]
+            if head in elements:
+                if len(node.path) == 1:
+                    return False
+                found.add(node.path[1])
+                return True
+            return head in bound or head not in lists
+        if isinstance(node, Aggregate):
+            inner_elements, inner_bound = elements - {node.var}, bound - {node.var}
+            source = node.iterable.path
+            if len(source) == 1 and source[0] in lists and source[0] not in elements | bound:
+                inner_elements |= {node.var}
+            elif reads(node.iterable, elements, bound):
+                inner_bound |= {node.var}
+            else:
+                return False
+            return all(reads(part, inner_elements, inner_bound) for part in (node.element, node.condition) if part is not None)
+        if isinstance(node, Call) and node.func == "len" and len(node.args) == 1 and isinstance(node.args[0], Name):
+            path = node.args[0].path
+            if len(path) == 1 and path[0] in lists and path[0] not in elements | bound:
+                return True  # the list's length: none of its elements' fields
+        return all(reads(child, elements, bound) for child in children(node))
+
+    return found if reads(node, frozenset(), frozenset()) else None

@@ -98,6 +98,9 @@ class CompiledRuleset:
     # the record's top-level fields this ruleset reads (expressions, templates, own-indicator
     # scoring): evaluation converts only these from the pydantic record
     reads: frozenset[str] = frozenset()
+    # the fields of a department's projects it reads (`projects`, `all_projects`): evaluation
+    # converts only these for each project; None: every field
+    project_fields: frozenset[str] | None = None
     # the inputs this ruleset and its includes declare (record kind → key → spec)
     inputs: Declarations = field(default_factory=dict)
     # `metrics` and `rules` as one generated function each (ruleset_codegen)
@@ -376,32 +379,54 @@ class _Compiler:
             inputs=self.declared,
             sources=[s.lines.file for s in self.sources],
             reads=self._reads(metrics.values(), rules, indicators, templates),
+            project_fields=self._project_fields(metrics.values(), rules, indicators, templates),
             vetoes=[v for s in self.sources for v in s.ruleset.vetoes],
             exemptions=[e for s in self.sources for e in s.ruleset.exemptions],
             checks=[c for s in self.sources for c in s.ruleset.checks],
             findings=[f for s in self.sources for f in s.ruleset.findings],
         )
 
-    def _reads(self, metrics, rules, indicators, templates) -> frozenset[str]:
-        exprs = [m.expr for m in metrics] + [r.expr for r in rules]
-        names: set[str] = set()
-        for expr in exprs:
-            names.update(n.free_names(expr.node))
+    @staticmethod
+    def _expressions(metrics, rules, indicators) -> list[n.Node]:
+        """Every expression an evaluation runs on a record's namespace."""
+        nodes = [m.expr.node for m in metrics] + [r.expr.node for r in rules]
 
         def visit(node: CompiledIndicator) -> None:
             if node.value is not None:
-                names.update(n.free_names(node.value.node))
-            for condition in node.applies:
-                names.update(n.free_names(condition.node))
-            if node.node.method is not None and node.node.method.type == "indicators":
-                names.update(("indicators", "case"))  # case.coverage: an excerpt's table may go on
+                nodes.append(node.value.node)
+            nodes.extend(condition.node for condition in node.applies)
             for child in node.children:
                 visit(child)
         for top in indicators:
             visit(top)
+        return nodes
+
+    def _reads(self, metrics, rules, indicators, templates) -> frozenset[str]:
+        names: set[str] = set()
+        for node in self._expressions(metrics, rules, indicators):
+            names.update(n.free_names(node))
+
+        def own_rows(node: CompiledIndicator) -> bool:
+            return (node.node.method is not None and node.node.method.type == "indicators") or any(map(own_rows, node.children))
+        if any(map(own_rows, indicators)):
+            names.update(("indicators", "case"))  # case.coverage: an excerpt's table may go on
         for template in templates.values():
             names.update(p.path[0] for p in template.placeholders)
         return frozenset(names & set(self.scope))
+
+    def _project_fields(self, metrics, rules, indicators, templates) -> frozenset[str] | None:
+        """The fields of a department's projects its expressions read (`n.element_fields`), or None:
+        every field (one of them reads a project whole, or a text writes the list)."""
+        lists = frozenset(("projects", "all_projects"))
+        if any(p.path[0] in lists for template in templates.values() for p in template.placeholders):
+            return None
+        fields: set[str] = set()
+        for node in self._expressions(metrics, rules, indicators):
+            read = n.element_fields(node, lists)
+            if read is None:
+                return None
+            fields |= read
+        return frozenset(fields)
 
     def _rule(self, rules: list[Rule], kind: str, ident: str, text: str, lines: LineMap, path: tuple) -> None:
         expr = self.expression(text, lines, path)

@@ -40,7 +40,7 @@ def evaluate_record(compiled: CompiledRuleset, record: Project | Department, cas
     names = compiled.reads  # None: every field (tests compare the two)
     if names is not None and compiled.inputs.get(kind):
         names = names | {"inputs"}  # echoed in the result even where no expression reads them
-    ns = record_namespace(record, case, names, compiled.inputs)
+    ns = record_namespace(record, case, names, compiled.inputs, compiled.project_fields)
     try:
         metrics = compute_metrics(compiled, ns)
         fired = rule_engine.fire(compiled, ns)
