@@ -268,6 +268,7 @@ class _Unusual(Exception):
 _MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 _PLAIN_CONSTRUCTED = ("tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
 _PLAIN_TAGS: dict[str, str] = {}  # plain scalar text → its resolved tag (resolution depends on the text only)
+_NO_KEY = object()  # a mapping's next key is still to be read
 
 
 def _load(text: str, file: str, loader_type: type, settle: Settle | None = None) -> tuple[Any, LineMap]:
@@ -304,21 +305,32 @@ def _load_events(text: str, file: str, loader_type: type, record: bool,
         map_end, seq_end = yaml.MappingEndEvent, yaml.SequenceEndEvent  # locals: ~2 million events
         str_tag, int_tag, float_tag, constructed = _STR, _INT, _FLOAT, _PLAIN_CONSTRUCTED
         int_text, decimal_text = _int_text, _decimal_text
-        # frames: [container, path, key (None: a key comes next; mappings only), keys seen,
-        #          for a list under the root whose items are settled: [the root's key, items settled]]
+        # The innermost open container's state is held in locals (~2 million events: indexing a
+        # frame list for it measured a fifth of the loop); `stack` holds the enclosing ones' as
+        # [container, path, key, keys seen, settled]. `key` is _NO_KEY until a mapping's key is
+        # read (a key may be None: `null:`); `settled`, for a list under the root whose items are
+        # settled: [the root's key, items settled so far].
         stack: list[list] = []
         root: Any = None
+        container: Any = None  # the innermost open mapping or list; None before the root
+        in_map = False
+        here: tuple = ()  # its path (record only)
+        key: Any = _NO_KEY
+        seen: set | None = None  # its keys' texts (mappings)
+        settled: list | None = None
         while True:
             event = get()
             kind = type(event)
             if kind is map_end or kind is seq_end:
-                done = stack.pop()
                 if not stack:
-                    break
-                if len(stack) == 1 and done[4] is not None:  # a settled list ends: the items left
-                    _settle_items(settle, done, 1)
-                elif len(stack) == 2 and stack[1][4] is not None:  # one of its items ends
-                    _settle_items(settle, stack[1], SETTLE_BATCH)
+                    break  # the root ends
+                done, done_settled = container, settled
+                container, here, key, seen, settled = stack.pop()
+                in_map = type(container) is dict
+                if not stack and done_settled is not None:  # a settled list ends: the items left
+                    _settle_items(settle, done, done_settled, 1)
+                elif len(stack) == 1 and settled is not None:  # one of its items ends
+                    _settle_items(settle, container, settled, SETTLE_BATCH)
                 continue
             if kind is not scalar_type and kind is not map_type and kind is not seq_type:
                 raise _Unusual  # an alias, or the document ended unexpectedly
@@ -337,8 +349,7 @@ def _load_events(text: str, file: str, loader_type: type, record: bool,
                                 plain_tags[value] = tag
                     else:
                         tag = _STR
-            frame = stack[-1] if stack else None
-            if frame is not None and frame[2] is None and type(frame[0]) is dict:
+            if in_map and key is _NO_KEY:
                 # a mapping's key: a plain text, written once
                 if kind is not scalar_type:
                     raise _Unusual
@@ -350,22 +361,19 @@ def _load_events(text: str, file: str, loader_type: type, record: bool,
                         key = str(key)
                 else:
                     raise _Unusual  # merge keys (`<<`), `=` and other tags: the tree walk's rules
-                if value in frame[3] or key in frame[0]:
+                if value in seen or key in container:
                     raise _Unusual
-                frame[3].add(value)
-                frame[2] = (key,)
+                seen.add(value)
                 continue
             budget -= 1
             if budget < 0:
                 raise _Unusual
-            if not record:
+            if not record or container is None:
                 path: tuple = ()
-            elif frame is None:
-                path = ()
-            elif frame[2] is None:
-                path = frame[1] + (len(frame[0]),)
+            elif in_map:
+                path = here + (key,)
             else:
-                path = frame[1] + frame[2]
+                path = here + (len(container),)
             if record:
                 mark = event.start_mark
                 locations[path] = (mark.line + 1) << 32 | (mark.column + 1)
@@ -381,28 +389,34 @@ def _load_events(text: str, file: str, loader_type: type, record: bool,
                         value = _event_scalar(loader, event, tag, constructors)
                     else:
                         raise _Unusual
-                container = None
-            else:
-                if tag is not None and tag != "!" and tag != (_MAP if kind is map_type else _SEQ):
-                    raise _Unusual
-                if len(stack) > MAX_DEPTH:  # len(path): the depth
-                    raise _Unusual
-                value = {} if kind is map_type else []
-                container = value
-            settled = None
-            if frame is None:
+                if container is None:
+                    root = value
+                    break  # the document is one scalar
+                if in_map:
+                    container[key] = value
+                    key = _NO_KEY
+                else:
+                    container.append(value)
+                continue
+            if tag is not None and tag != "!" and tag != (_MAP if kind is map_type else _SEQ):
+                raise _Unusual
+            if len(stack) + (container is not None) > MAX_DEPTH:  # len(path): the depth
+                raise _Unusual
+            value = {} if kind is map_type else []
+            opened = None
+            if container is None:
                 root = value
-            elif frame[2] is None:
-                frame[0].append(value)
             else:
-                if settle is not None and kind is seq_type and len(stack) == 1:
-                    settled = [frame[2][0], 0]
-                frame[0][frame[2][0]] = value
-                frame[2] = None
-            if container is not None:
-                stack.append([container, path, None, set(), settled])
-            elif frame is None:
-                break
+                if in_map:
+                    if settle is not None and kind is seq_type and not stack:
+                        opened = [key, 0]  # a list under the root: its items are settled as read
+                    container[key] = value
+                    key = _NO_KEY
+                else:
+                    container.append(value)
+                stack.append([container, here, key, seen, settled])
+            container, in_map, here, key, settled = value, kind is map_type, path, _NO_KEY, opened
+            seen = set() if in_map else None
         if type(get()) is not yaml.DocumentEndEvent or type(get()) is not yaml.StreamEndEvent:
             raise _Unusual  # a second document: the tree walk words the error
         return root, lines
@@ -415,12 +429,13 @@ SETTLE_BATCH = 256  # items settled together: one at a time, validating between 
 # mappings are ~4 MB
 
 
-def _settle_items(settle: Settle, frame: list, batch: int) -> None:
-    """`settle` the items of a list frame read since the last time, once there are `batch` of them."""
-    items, (key, done) = frame[0], frame[4]
+def _settle_items(settle: Settle, items: list, settled: list, batch: int) -> None:
+    """`settle` the `items` of a list read since the last time (`settled`: [the list's key under
+    the root, items settled so far]), once there are `batch` of them."""
+    key, done = settled
     if len(items) - done >= batch:
         items[done:] = [settle(key, item) for item in items[done:]]
-        frame[4][1] = len(items)
+        settled[1] = len(items)
 
 
 def _event_scalar(loader: Any, event: Any, tag: str, constructors: dict) -> Any:
