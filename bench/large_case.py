@@ -17,8 +17,10 @@ always, JSON as one str) 39.5 s wall, 1,295 MB peak; with the event reader 13.2 
 `/usr/bin/time`); a project at a time (settled as read, written as scored, the cyclic collector
 paused) 10.5–11.1 s wall, 279 MB (bb51c78, a slower day); with the
 projects scored on two CPUs and leaner reading 4.9–5.8 s wall by the hour (against 6.6–7.0 s for
-bb51c78 in the same hours), 279 MB peak RSS, 284 MB PSS of both processes: the memory target met,
-the time target not reliably met.
+bb51c78 in the same hours), 279 MB peak RSS, 284 MB PSS of both processes (cb8843f); with the
+faster evaluation and the child forked before the department 5.24–5.41 s in a busy hour (against
+5.85–6.04 s for cb8843f in the same hour), 279 MB peak RSS, 288 MB PSS: the memory target met, the
+time target not reliably met.
 """
 from __future__ import annotations
 
