@@ -78,3 +78,22 @@ def test_cli_reports_bad_case_and_still_scores_the_others(tmp_path):
 def test_missing_file(tmp_path):
     result = CliRunner().invoke(main, ["score", str(tmp_path / "nope.yaml")])
     assert result.exit_code == 2 and "文件不存在" in result.stderr
+
+
+@pytest.mark.parametrize("bom, newline", [(b"", b"\n"), (b"\xef\xbb\xbf", b"\r\n")])
+def test_a_file_is_read_as_its_text_is_with_or_without_bom_and_crlf(tmp_path, bom, newline):
+    """The file's bytes go to the parser (`read_yaml`): the same case, places and problems as its text."""
+    from jixiao.core.yamlsource import parse_yaml
+
+    good = SEED.read_bytes().replace(b"\r\n", b"\n")
+    path = tmp_path / "case.yaml"
+    path.write_bytes(bom + good.replace(b"\n", newline))
+    assert load_case(path).model_dump() == load_case(SEED).model_dump()
+    bad = bom + b"case:\n  id: x\n  unit: [unclosed\nprojects: []\n".replace(b"\n", newline)
+    path.write_bytes(bad)
+    with pytest.raises(CaseError) as from_file:
+        load_case(path)
+    with pytest.raises(CaseError) as from_text:
+        parse_yaml(bad.decode("utf-8-sig"), str(path), CaseError)
+    assert [str(p) for p in from_file.value.problems] == [str(p) for p in from_text.value.problems]
+    assert from_file.value.problems[0].location.line is not None
