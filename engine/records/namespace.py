@@ -223,10 +223,10 @@ def record_namespace(record: Project | Department, case: Case | None = None,
         if project_fields is None:
             ns["projects"] = [_plain(p) for p in projects]
         else:
-            fields = project_fields & Project.model_fields.keys()
-            ns["projects"] = [_converter(type(p), frozenset(fields))(p) for p in projects]
+            fields = frozenset(project_fields & Project.model_fields.keys())
+            ns["projects"] = [_converter(type(p), fields)(p) for p in projects]
         if declared and declared.get("project"):
-            for project, values in zip(case.projects if case else [], ns["projects"]):
+            for project, values in zip(projects, ns["projects"]):
                 values["inputs"] = _typed(project, "project", declared["project"], case, problems)
         # sums over all projects are assessable only when the report states its list whole
         ns["all_projects"] = ns["projects"] if record.projects_complete else None
