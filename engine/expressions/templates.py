@@ -76,18 +76,17 @@ class Template:
     def render(self, resolve: Callable[[tuple[str, ...]], Any]) -> str:
         out = []
         size = 0
-        for part in self.parts:
+        for index, part in enumerate(self.parts):
             if isinstance(part, str):
                 text = part
             else:
                 value = resolve(part.path)
                 if part.filter in NUMBER_FILTERS and value is not None and not isinstance(value, Decimal):
-                    raise EvaluationError(_("模板`{text}`：{{{name}}}需要数值，实为{got!r}").format(
-                        text=self.source, name=part.dotted, got=value))
+                    self._number_wanted(index, value)
                 text = FILTERS[part.filter](value)
             size += len(text)
             if size > MAX_RENDERED:
-                raise EvaluationError(_("模板`{text}`生成的文字超过{limit}个字符").format(text=self.source[:60], limit=MAX_RENDERED))
+                self._too_long()
             out.append(text)
         return "".join(out)
 
@@ -102,11 +101,13 @@ class Template:
         return _generate_render(self)
 
     def _number_wanted(self, index: int, value: Any) -> None:
+        """Raise: the placeholder at `index` formats numbers, and `value` is none."""
         part = self.parts[index]
         raise EvaluationError(_("模板`{text}`：{{{name}}}需要数值，实为{got!r}").format(
             text=self.source, name=part.dotted, got=value))
 
     def _too_long(self) -> None:
+        """Raise: the text would pass MAX_RENDERED characters."""
         raise EvaluationError(_("模板`{text}`生成的文字超过{limit}个字符").format(text=self.source[:60], limit=MAX_RENDERED))
 
 
