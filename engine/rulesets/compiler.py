@@ -10,7 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Iterator
 
 from jixiao.expressions import nodes as n
 from jixiao.core.errors import Location, Problem, RulesetError
@@ -127,17 +127,14 @@ class CompiledRuleset:
 
     @functools.cached_property
     def _leaves(self) -> tuple[CompiledIndicator, ...]:
-        out: list[CompiledIndicator] = []
+        return tuple(node for node in _every_indicator(self.indicators) if not node.children)
 
-        def visit(node: CompiledIndicator) -> None:
-            if node.children:
-                for child in node.children:
-                    visit(child)
-            else:
-                out.append(node)
-        for top in self.indicators:
-            visit(top)
-        return tuple(out)
+
+def _every_indicator(indicators: Iterable[CompiledIndicator]) -> Iterator[CompiledIndicator]:
+    """Every indicator of the tree, each group before its children, in the ruleset's order."""
+    for node in indicators:
+        yield node
+        yield from _every_indicator(node.children)
 
 
 class _Compiler:
@@ -368,6 +365,7 @@ class _Compiler:
         self.check_types()
         if self.problems:
             raise RulesetError(self.problems)
+        expressions = self._expressions(metrics.values(), rules, indicators)
         return CompiledRuleset(
             ruleset=self.main,
             file=main_lines.file,
@@ -378,8 +376,8 @@ class _Compiler:
             digest=_digest(self.sources),
             inputs=self.declared,
             sources=[s.lines.file for s in self.sources],
-            reads=self._reads(metrics.values(), rules, indicators, templates),
-            project_fields=self._project_fields(metrics.values(), rules, indicators, templates),
+            reads=self._reads(expressions, indicators, templates),
+            project_fields=self._project_fields(expressions, templates),
             vetoes=[v for s in self.sources for v in s.ruleset.vetoes],
             exemptions=[e for s in self.sources for e in s.ruleset.exemptions],
             checks=[c for s in self.sources for c in s.ruleset.checks],
@@ -390,38 +388,31 @@ class _Compiler:
     def _expressions(metrics, rules, indicators) -> list[n.Node]:
         """Every expression an evaluation runs on a record's namespace."""
         nodes = [m.expr.node for m in metrics] + [r.expr.node for r in rules]
-
-        def visit(node: CompiledIndicator) -> None:
+        for node in _every_indicator(indicators):
             if node.value is not None:
                 nodes.append(node.value.node)
             nodes.extend(condition.node for condition in node.applies)
-            for child in node.children:
-                visit(child)
-        for top in indicators:
-            visit(top)
         return nodes
 
-    def _reads(self, metrics, rules, indicators, templates) -> frozenset[str]:
+    def _reads(self, expressions: list[n.Node], indicators, templates) -> frozenset[str]:
         names: set[str] = set()
-        for node in self._expressions(metrics, rules, indicators):
+        for node in expressions:
             names.update(n.free_names(node))
-
-        def own_rows(node: CompiledIndicator) -> bool:
-            return (node.node.method is not None and node.node.method.type == "indicators") or any(map(own_rows, node.children))
-        if any(map(own_rows, indicators)):
+        if any(node.node.method is not None and node.node.method.type == "indicators" for node in _every_indicator(indicators)):
             names.update(("indicators", "case"))  # case.coverage: an excerpt's table may go on
         for template in templates.values():
             names.update(p.path[0] for p in template.placeholders)
         return frozenset(names & set(self.scope))
 
-    def _project_fields(self, metrics, rules, indicators, templates) -> frozenset[str] | None:
+    @staticmethod
+    def _project_fields(expressions: list[n.Node], templates) -> frozenset[str] | None:
         """The fields of a department's projects its expressions read (`n.element_fields`), or None:
         every field (one of them reads a project whole, or a text writes the list)."""
         lists = frozenset(("projects", "all_projects"))
         if any(p.path[0] in lists for template in templates.values() for p in template.placeholders):
             return None
         fields: set[str] = set()
-        for node in self._expressions(metrics, rules, indicators):
+        for node in expressions:
             read = n.element_fields(node, lists)
             if read is None:
                 return None
