@@ -122,10 +122,13 @@ def band_text(band, _show) -> str:
 
 # ---- the record's own indicators ---------------------------------------------------------
 
-def rows_by_level1(indicators: list[dict] | None) -> dict[str, tuple[list[dict], list]]:
+Groups = dict[str, tuple[list[dict], list]]  # a record's rows by 一级指标, each with its 分值
+
+
+def rows_by_level1(indicators: list[dict] | None) -> Groups:
     """The record's indicator rows by 一级指标, in the table's order, each with its 分值: read once
     a record for all its own-indicator nodes (~3), rather than once a node."""
-    groups: dict[str, tuple[list[dict], list]] = {}
+    groups: Groups = {}
     for row in indicators or ():  # a plain loop: ~6 rows a record
         level1 = row.get("level1")
         group = groups.get(level1)
@@ -136,10 +139,10 @@ def rows_by_level1(indicators: list[dict] | None) -> dict[str, tuple[list[dict],
     return groups
 
 
-def _rows_of(level1: list[str], indicators: list[dict] | None, groups: dict[str, tuple[list[dict], list]] | None):
+def _rows_of(level1: list[str], indicators: list[dict] | None, groups: Groups):
     """The rows a node scores, with their 分值, in the table's order."""
     if len(level1) == 1:
-        return (groups if groups is not None else rows_by_level1(indicators)).get(level1[0]) or ((), ())
+        return groups.get(level1[0]) or ((), ())
     rows, form_weights = [], []
     for i in indicators or ():
         if i.get("level1") in level1:
@@ -149,13 +152,13 @@ def _rows_of(level1: list[str], indicators: list[dict] | None, groups: dict[str,
 
 
 def score_own_indicators(leaf: CompiledIndicator, method: OwnIndicatorsMethod, ns: dict, tiers: list[Tier],
-                         places: int, groups: dict[str, tuple[list[dict], list]] | None = None) -> Outcome:
+                         places: int, groups: Groups) -> Outcome:
     """Score 产出/效益/满意度 rows by direction (正向/反向/等于) or qualitative tier, and the node
     from its rows (`_combine_items`).
 
     The node's weight is shared as the form's own 分值 say (scaled to the node's weight when they
     add up to something else), or equally when the form gives none. `groups`: `rows_by_level1`
-    of the record's rows, where the caller has it.
+    of the record's rows.
     """
     indicators = ns.get("indicators")
     rows, form_weights = _rows_of(method.level1, indicators, groups)
@@ -264,7 +267,7 @@ def _score_qualitative(row: dict, share: Decimal, form_weight: Decimal | None, t
 # ---- one leaf, with missing-data handling --------------------------------------------------
 
 def score_leaf(compiled: CompiledRuleset, leaf: CompiledIndicator, ns: dict, fired: set[str],
-               groups: dict[str, tuple[list[dict], list]] | None = None) -> IndicatorScore:
+               groups: Groups) -> IndicatorScore:
     """The leaf scored; `groups`: `rows_by_level1` of the record's rows, read once for its leaves."""
     outside = not_applying(leaf, ns) if leaf.applies else None
     if outside is not None:
