@@ -79,7 +79,7 @@ def evaluate_record(compiled: CompiledRuleset, record: Project | Department, cas
 
     checks = []
     for check in compiled.checks:
-        if check.applies_when is not None and not holds(check.applies_when, ns):
+        if not holds(check.applies_when, ns):
             continue  # a check for another kind of unit (applies_when)
         ok = True if f"check.pass:{check.id}" in fired else False if f"check.fail:{check.id}" in fired else None
         message = text(("check", check.id, "message")) if ok is False else (check.name if ok else f"{check.name}：数据未填报，无法核对")
