@@ -97,3 +97,16 @@ def test_a_file_is_read_as_its_text_is_with_or_without_bom_and_crlf(tmp_path, bo
         parse_yaml(bad.decode("utf-8-sig"), str(path), CaseError)
     assert [str(p) for p in from_file.value.problems] == [str(p) for p in from_text.value.problems]
     assert from_file.value.problems[0].location.line is not None
+
+
+@pytest.mark.parametrize("text, value", [
+    ("0", 0), ("7", 7), ("2024", 2024), ("120000", 120000), ("+5", 5), ("-0", 0), ("-12", -12), ("1_000", 1000),
+    ("007", None), ("0x1F", None), ("0b101", None), ("1:30", None), ("١٢", None), ("１２", None),
+])
+def test_an_int_is_read_in_decimal_only_however_its_digits_are_written(text, value):
+    """`_int_text`'s plain-digits path and its pattern give the same: leading zeros (octal in YAML
+    1.1), other bases, sexagesimal and digits that are not ASCII are not decimal ints."""
+    from jixiao.core.yamlsource import _DECIMAL_INT, _int_text
+
+    assert _int_text(text) == value
+    assert (_DECIMAL_INT.fullmatch(text) is not None) == (value is not None)

@@ -11,10 +11,12 @@ from click.testing import CliRunner
 from conftest import SAMPLE, SEED
 from jixiao import CaseError, evaluate_case, load_case, load_ruleset
 from jixiao.cli.main import main
-from jixiao.core.yamlsource import SETTLE_BATCH, parse_yaml
+from jixiao.core import forked
+from jixiao.core.forked import can_fork
+from jixiao.core.yamlsource import SETTLE_BATCH, YamlFile, parse_yaml
 from jixiao.outputs.publication import public_view, visible
 from jixiao.outputs.render import case_json, to_json
-from jixiao.records.cases import case_from_data
+from jixiao.records.cases import case_from_data, case_from_file, each_project
 from jixiao.records.model import Project
 from jixiao.scoring.evaluate import case_head, project_results
 
@@ -121,3 +123,62 @@ def test_a_case_that_fails_while_written_leaves_the_old_file_and_no_part(tmp_pat
     assert result.exit_code == 0, result.output
     assert json.loads(out.read_text(encoding="utf-8"))["projects"][2]["id"] == "nt-rjhj"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]
+
+
+def test_each_project_gives_the_projects_load_case_reads_with_the_cases_own_fields(tmp_path):
+    path, _text = _many_projects(tmp_path)
+    whole = load_case(path)
+    seen = []
+
+    def take(case, project):
+        seen.append(project)
+        assert case.case == whole.case and case.department == whole.department and case.projects == []
+        return len(seen) < SETTLE_BATCH + 5  # enough: the reading stops there
+
+    each_project(YamlFile.read(path, CaseError), take)
+    assert seen == whole.projects[:SETTLE_BATCH + 5]
+
+
+@pytest.mark.parametrize("change", ["anchor", "projects first", "bad project"])
+def test_each_project_gives_up_where_it_cannot_read_as_load_case_does(tmp_path, change):
+    path, text = _many_projects(tmp_path, {5: ("actual", "很多")} if change == "bad project" else None,
+                                anchor=change == "anchor")
+    if change == "projects first":
+        head, projects = text.split("\nprojects:", 1)
+        path.write_text(f"projects:{projects}{head}\n", encoding="utf-8")
+    taken = []
+    with pytest.raises(Exception) as raised:
+        each_project(YamlFile.read(path, CaseError), lambda case, project: taken.append(project.id) or True)
+    assert len(taken) == (5 if change == "bad project" else 0)  # the projects before the bad one only
+    assert type(raised.value).__name__ == {"anchor": "_Unusual", "projects first": "NotAhead",
+                                           "bad project": "ValidationError"}[change]
+
+
+def test_a_yaml_file_is_parsed_once_and_read_again_only_before(tmp_path):
+    path, _text = _many_projects(tmp_path)
+    file = YamlFile.read(path, CaseError)
+    assert file.size == path.stat().st_size
+    roots = []
+    file.read_again(lambda key, item, root: roots.append(sorted(root)) or item)
+    assert roots[0] == ["case", "department", "projects"] and len(roots) == COUNT  # the keys before `projects`, and it
+    case = case_from_file(file)
+    assert case == load_case(path)
+    with pytest.raises(RuntimeError):
+        case_from_file(file)
+    with pytest.raises(RuntimeError):
+        file.read_again(lambda key, item, root: item)
+
+
+@pytest.mark.skipif(not can_fork(), reason="no fork or fewer than two CPUs here: one process only")
+@pytest.mark.parametrize("case", ["good", "bad projects", "anchor"])
+def test_many_projects_on_two_cpus_are_the_same_bytes_and_problems(tmp_path, monkeypatch, case):
+    broken = {3: ("actual", "很多"), COUNT - 1: ("confidential", "maybe")} if case == "bad projects" else None
+    path, _text = _many_projects(tmp_path, broken, anchor=case == "anchor")
+    one = CliRunner().invoke(main, ["score", str(path), "--format", "json", "-o", str(tmp_path / "one.json")])
+    monkeypatch.setattr(forked, "FORK_AT", 0)
+    two = CliRunner().invoke(main, ["score", str(path), "--format", "json", "-o", str(tmp_path / "two.json")])
+    assert (two.exit_code, two.stdout, two.stderr) == (one.exit_code, one.stdout, one.stderr)
+    if case == "bad projects":
+        assert one.exit_code != 0 and "很多" in one.stderr and not (tmp_path / "two.json").exists()
+    else:
+        assert one.exit_code == 0 and (tmp_path / "two.json").read_bytes() == (tmp_path / "one.json").read_bytes()

@@ -103,6 +103,8 @@ def _refuse(node: yaml.Node, message: str) -> yaml.YAMLError:
 
 def _int_text(text: str) -> int | None:
     """A YAML int's value if it is written in decimal, else None (`_decimal_int` says why)."""
+    if text.isdigit() and text.isascii() and (text[0] != "0" or len(text) == 1):
+        return int(text)  # plain digits (a third of a case's values): half the time of the pattern
     if _DECIMAL_INT.fullmatch(text) is None:
         return None
     return int(text.replace("_", "") if "_" in text else text)
@@ -224,17 +226,18 @@ def _refuse_duplicates(node: yaml.MappingNode) -> None:
                 key=key_node.value[:40], line=first.start_mark.line + 1))
 
 
-Settle = Callable[[str, Any], Any]
+Settle = Callable[[str, Any, dict], Any]
 
 
 @paused_collector
 def load_yaml_text(text: str | bytes, file: str, settle: Settle | None = None) -> tuple[Any, LineMap]:
     """Parse YAML text; syntax errors become a `Problem` list raised by the caller's error type.
 
-    `settle(key, item)`, when given, may replace each mapping in a list under the root's `key` as
-    soon as it is read (a case's projects with their validated models, so that the whole tree of a
-    large file is never held). Where the document is read by the node tree instead (see `_load`),
-    nothing is settled: the caller must take the items either way."""
+    `settle(key, item, root)`, when given, may replace each mapping in a list under the root's `key`
+    as soon as it is read (a case's projects with their validated models, so that the whole tree of
+    a large file is never held); `root` is the document's mapping as read so far, its keys before
+    `key` complete. Where the document is read by the node tree instead (see `_load`), nothing is
+    settled: the caller must take the items either way."""
     try:
         return _load(text, file, _DecimalLoader, settle)
     except yaml.constructor.ConstructorError:
@@ -317,7 +320,7 @@ def _load_events(text: str | bytes, file: str, loader_type: type, record: bool,
         # frame list for it measured a fifth of the loop); `stack` holds the enclosing ones' as
         # [container, path, key, keys seen, settled]. `key` is _NO_KEY until a mapping's key is
         # read (a key may be None: `null:`); `settled`, for a list under the root whose items are
-        # settled: [the root's key, items settled so far].
+        # settled: [the root's key, items settled so far, the root].
         stack: list[list] = []
         root: Any = None
         container: Any = None  # the innermost open mapping or list; None before the root
@@ -417,7 +420,7 @@ def _load_events(text: str | bytes, file: str, loader_type: type, record: bool,
             else:
                 if in_map:
                     if settle is not None and kind is seq_type and not stack:
-                        opened = [key, 0]  # a list under the root: its items are settled as read
+                        opened = [key, 0, container]  # a list under the root: its items are settled as read
                     container[key] = value
                     key = _NO_KEY
                 else:
@@ -439,10 +442,10 @@ SETTLE_BATCH = 256  # items settled together: one at a time, validating between 
 
 def _settle_items(settle: Settle, items: list, settled: list, batch: int) -> None:
     """`settle` the `items` of a list read since the last time (`settled`: [the list's key under
-    the root, items settled so far]), once there are `batch` of them."""
-    key, done = settled
+    the root, items settled so far, the root]), once there are `batch` of them."""
+    key, done, root = settled
     if len(items) - done >= batch:
-        items[done:] = [settle(key, item) for item in items[done:]]
+        items[done:] = [settle(key, item, root) for item in items[done:]]
         settled[1] = len(items)
 
 
@@ -536,29 +539,60 @@ def yaml_problem(exc: yaml.YAMLError, file: str) -> Problem:
 
 def read_yaml(path: str | Path, error_type: type, settle: Settle | None = None) -> tuple[Any, LineMap]:
     """Read a YAML file, raising `error_type` (a JixiaoError) that names the file and line."""
-    file = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise error_type([Problem(_("文件不存在"), Location(file))]) from None
-    except OSError as exc:
-        raise error_type([Problem(_("无法读取文件：{error}").format(error=exc.strerror or exc), Location(file))]) from None
-    if len(data) > MAX_FILE_BYTES:
-        raise error_type([Problem(_("文件超过{most}MB").format(most=MAX_FILE_BYTES // 1_000_000), Location(file))])
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise error_type([Problem(_("文件不是UTF-8编码（第{offset}字节）：请另存为UTF-8").format(offset=exc.start + 1),
-                                  Location(file))]) from None
-    source = _FileText(path, len(data), zlib.crc32(data))
-    # libyaml reads the bytes, not the text: CParser would encode a str back to them, and the text
-    # and that copy together were 36 MB more at the peak of reading 10,000 projects (278 → 242 MB)
-    readable = data if _DecimalLoader is not _PyDecimalLoader else text
-    del data, text
-    loaded, lines = parse_yaml(readable, file, error_type, settle)
-    if lines._source is not None:
-        lines._source = (source, lines._source[1])  # the text itself is let go (below)
-    return loaded, lines
+    return YamlFile.read(path, error_type).parse(error_type, settle)
+
+
+class YamlFile:
+    """A YAML file read and checked (its size, its UTF-8) but not parsed yet: `parse` parses it once
+    and lets its text go. A helper forked in between (core/forked.py) has the very same bytes, with
+    no second read of a file that may have changed since, and reads them itself with `read_again`."""
+
+    def __init__(self, file: str, readable: str | bytes, again: _FileText):
+        self.file, self._readable, self._again = file, readable, again
+
+    @property
+    def size(self) -> int:
+        return self._again.size
+
+    @classmethod
+    def read(cls, path: str | Path, error_type: type) -> YamlFile:
+        file = str(path)
+        try:
+            data = Path(path).read_bytes()
+        except FileNotFoundError:
+            raise error_type([Problem(_("文件不存在"), Location(file))]) from None
+        except OSError as exc:
+            raise error_type([Problem(_("无法读取文件：{error}").format(error=exc.strerror or exc), Location(file))]) from None
+        if len(data) > MAX_FILE_BYTES:
+            raise error_type([Problem(_("文件超过{most}MB").format(most=MAX_FILE_BYTES // 1_000_000), Location(file))])
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise error_type([Problem(_("文件不是UTF-8编码（第{offset}字节）：请另存为UTF-8").format(offset=exc.start + 1),
+                                      Location(file))]) from None
+        # libyaml reads the bytes, not the text: CParser would encode a str back to them, and the text
+        # and that copy together were 36 MB more at the peak of reading 10,000 projects (278 → 242 MB)
+        return cls(file, data if _DecimalLoader is not _PyDecimalLoader else text,
+                   _FileText(path, len(data), zlib.crc32(data)))
+
+    def parse(self, error_type: type, settle: Settle | None = None) -> tuple[Any, LineMap]:
+        """The values and their places (`parse_yaml`); the text is not kept (37 MB for 10,000 projects
+        while they are scored): a place asked for later is read from the file, if it is unchanged."""
+        readable, self._readable = self._readable, None
+        if readable is None:
+            raise RuntimeError("a YamlFile is parsed once")
+        loaded, lines = parse_yaml(readable, self.file, error_type, settle)
+        if lines._source is not None:
+            lines._source = (self._again, lines._source[1])  # the text itself is let go (above)
+        return loaded, lines
+
+    def read_again(self, settle: Settle) -> None:
+        """The same text through the streaming reader alone, `settle` given each item as `parse` gives
+        it, for a helper that works on the items while `parse` runs elsewhere. Whatever `parse` would
+        read through the node tree instead (an anchor, a second document, an error) raises here."""
+        if self._readable is None:
+            raise RuntimeError("the YamlFile was parsed already")
+        _load_events(self._readable, self.file, _DecimalLoader, record=False, settle=settle)
 
 
 class _FileText:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from pydantic import ValidationError
 
@@ -11,7 +11,7 @@ from jixiao.core.errors import CaseError, Problem, record_label
 from jixiao.core.i18n import _
 from jixiao.records.model import Case, Project
 from jixiao.core.problems import problems_from
-from jixiao.core.yamlsource import LineMap, parse_yaml, read_yaml
+from jixiao.core.yamlsource import LineMap, YamlFile, parse_yaml
 
 
 def _record_label(data: Any):
@@ -64,7 +64,7 @@ def case_from_data(data: Any, lines: LineMap) -> Case:
 _validate_project = Project.model_validate
 
 
-def settle_project(key: str, item: Any) -> Any:
+def settle_project(key: str, item: Any, _root: dict | None = None) -> Any:
     """The reader's `settle`: a project's model as soon as its mapping is read, so that a large
     file's tree is never held whole (10,000 projects: 170 MB); a project that does not validate
     stays as written, for `case_from_data` to report with the others (the same problems, in the
@@ -113,8 +113,49 @@ def input_paths(paths: Iterable[str], suffixes: tuple[str, ...] = CASE_SUFFIXES)
 
 
 def load_case(path: str | Path) -> Case:
-    data, lines = read_yaml(path, CaseError, settle_project)
+    return case_from_file(YamlFile.read(path, CaseError))
+
+
+def case_from_file(file: YamlFile) -> Case:
+    """The case in a file already read (`YamlFile.read`): `load_case` in two steps, for a caller
+    that forks a helper in between (`each_project`)."""
+    data, lines = file.parse(CaseError, settle_project)
     return case_from_data(data, lines)
+
+
+class _Enough(Exception):
+    """`each_project`'s taker wants no more projects."""
+
+
+class NotAhead(Exception):
+    """`each_project` cannot read a project before the whole file is read: its case or department
+    comes after it."""
+
+
+def each_project(file: YamlFile, take: Callable[[Case, Project], bool]) -> None:
+    """`take(case, project)` for each project of a case file in turn as soon as it is read and
+    validated, until `take` returns False; `case` holds the case's own fields and its department as
+    read before the projects, and no projects. For a helper that scores projects while `case_from_file`
+    reads the same file elsewhere (core/forked.py), and so it gives up rather than guess: a file whose
+    projects come before its case or department, one `case_from_file` would read through the node
+    tree, or a project that does not validate raises (`case_from_file` reports them)."""
+    context: list[Case] = []
+
+    def settle(key: str, item: Any, root: dict) -> Any:
+        if key != "projects":
+            return item
+        if not context:
+            if "case" not in root or "department" not in root:
+                raise NotAhead
+            context.append(Case.model_validate({"case": root["case"], "department": root["department"]}))
+        if not take(context[0], _validate_project(item)):
+            raise _Enough
+        return None  # the project is let go: the taker has what it needs
+
+    try:
+        file.read_again(settle)
+    except _Enough:
+        pass
 
 
 def load_case_data(data: Any, name: str = "<case>") -> Case:
