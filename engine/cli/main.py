@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import sys
+from functools import partial
 from typing import Iterator
 
 import click
 
-from jixiao.records.cases import load_case
+from jixiao.records.cases import case_from_file, each_project, load_case
 from jixiao.cli.batch import batch_command
 from jixiao.cli.cycle import cycle as cycle_commands
 from jixiao.cli.common import ENGINE, RULESETS, abort, emit, emit_bytes, fail, replaced_on_success, unwritable
@@ -16,7 +17,8 @@ from jixiao.cli.report import explain, report
 from jixiao.cli.rulesets import rulesets
 from jixiao.cli.schema import schema_command
 from jixiao.cli.serve import serve as serve_command
-from jixiao.core.errors import JixiaoError
+from jixiao.core.errors import CaseError, JixiaoError
+from jixiao.core.yamlsource import YamlFile
 from jixiao.core.i18n import _
 from jixiao.cli.language import LANG, LocalizedGroup
 from jixiao.core.collector import paused_collector
@@ -99,19 +101,23 @@ def _score_json(paths: tuple[str, ...], department_rs, project_rs, engine: str, 
 
 
 def _case_json(path: str, department_rs, project_rs, engine: str, public: bool) -> Iterator[bytes]:
-    """A case's JSON; a large case's projects are scored on two CPUs (core/forked.py), the child
-    forked as soon as the case is loaded, so that it starts on its half while the parent scores the
-    department. (The department's view of 10,000 projects held with the child's own pages came to
-    302 MB of PSS together while the view had every field of every project; it has only the fields
-    the ruleset reads, `project_fields`.)"""
-    case = load_case(path)
+    """A case's JSON; a large case's projects are scored on two CPUs (core/forked.py): a child
+    forked as soon as the file is read scores the first projects as it reads them itself, while
+    the parent reads and validates the whole case and scores the department; then the parent
+    scores the projects from where it tells the child to stop."""
+    file = YamlFile.read(path, CaseError)
 
-    def project_bytes(project) -> bytes:
+    def project_bytes(case, project) -> bytes:
         result = evaluate_record(project_rs, project, case, engine)
         return project_json(visible(result) if public else result)
 
-    with TwoCPUs(case.projects if project_rs is not None else [], project_bytes) as projects:
+    def child(emit) -> None:
+        each_project(file, lambda case, project: emit(project_bytes(case, project)))
+
+    with TwoCPUs(child if project_rs is not None else None, file.size) as helper:
+        case = case_from_file(file)
         head = case_head(case, department_rs, project_rs, engine)
+        projects = helper.share(case.projects if project_rs is not None else [], partial(project_bytes, case))
         yield from case_json_of(public_view(head) if public else head, projects)
 
 

@@ -1,30 +1,39 @@
-"""A long list's items turned into bytes on two CPUs: the second half in a forked child.
+"""A long list's items turned into bytes on two CPUs: the first ones by a child forked before the
+list is even made.
 
-Scoring a case of 10,000 projects is ~4 s of one CPU after it is read (evaluation and JSON), and
-every project is scored on its own: a child forked once the case is loaded shares it page for page
-(nothing is copied, pickled or read twice) and writes its half's bytes to a temporary file while
-the parent yields its own half; then the parent yields the child's, in order.
+Reading a case of 10,000 projects is ~2.9 s of one CPU and scoring them ~3 s more. The child is
+forked once the file's bytes are read (and before they are parsed): it reads the same bytes itself,
+turns each project into bytes as soon as it has read it, and writes them to a temporary file, while
+the parent reads the whole file, validates it and scores the department. Then the parent tells the
+child where to stop (`_stop_at`: where both should finish together, at the rates measured so far),
+turns the items from there on into bytes itself, and yields the child's and then its own, in order.
 
-The child only ever helps. Should it fail in any way (an error in one of its items, a crash, a
-kill, a short file) the parent turns the child's half into bytes itself, so that every error is
-raised exactly where and as the one-process path raises it, and the output is the same bytes.
-Only where fork is safe: a POSIX host with two CPUs free for this process and no other thread
-running (forking a threaded process may copy a lock that another thread holds).
+The child only ever helps. Nothing it says is trusted for the output but its file, and the file
+only once the child has exited cleanly after its end mark; should it fail in any way (an error in
+one of its items, a crash, a kill, a short file, fewer items than asked) the parent turns those
+items into bytes itself, so every error is raised exactly where and as the one-process path raises
+it (an error in one of the parent's items only once every item before it is known to be good), and
+the output is the same bytes. Only where fork is safe: a POSIX host with two CPUs free for this
+process and no other thread running (forking a threaded process may copy a lock another thread holds).
 """
 from __future__ import annotations
 
+import mmap
 import os
 import struct
 import sys
 import tempfile
 import threading
+import time
 from typing import Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
+Emit = Callable[[bytes], bool]  # the child's next item's bytes; whether another one is wanted
 
-FORK_AT = 2_000  # items; below this the fork (~20 ms for a 250 MB process) buys little
+FORK_AT = 400_000  # bytes of input (~150 projects); from there on the child is no slower (bench/large_case.py --projects)
 _FRAME = struct.Struct("<Q")  # each item's bytes follow their length
-_DONE = 2**64 - 1  # the length that says the child finished every item
+_DONE = 2**64 - 1  # the length that says the child stopped as it was told, or ran out of items
+_COUNTS = struct.Struct("<QQ")  # shared by both: items the child has done; where it is to stop
 
 
 def can_fork() -> bool:
@@ -39,43 +48,81 @@ def can_fork() -> bool:
 
 
 class TwoCPUs:
-    """`to_bytes(item)` for each item, in order, when iterated; from `fork_at` (FORK_AT) items on,
-    the child that helps is forked at once, so that it may start while the caller does something
-    else first. Leaving the `with` block stops a child still running."""
+    """Forks at once a child that runs `child(emit)`: it makes the items itself, in order, and hands
+    each one's bytes to `emit`, stopping when `emit` returns False. `share(items, to_bytes)` then
+    gives every item's bytes in order, the child's first. Without `child`, below `size` < `fork_at`
+    (FORK_AT) or where fork is not safe, no child: `share` turns every item into bytes itself.
+    Leaving the `with` block stops a child still running."""
 
-    def __init__(self, items: Sequence[T], to_bytes: Callable[[T], bytes], fork_at: int | None = None):
-        self.items, self.to_bytes = items, to_bytes
-        self.half, self.pid, self.spool = len(items), None, None
-        if len(items) < (FORK_AT if fork_at is None else fork_at) or not can_fork():
+    def __init__(self, child: Callable[[Emit], object] | None, size: int = 0, fork_at: int | None = None):
+        self.pid = self.spool = self.counts = None
+        if child is None or size < (FORK_AT if fork_at is None else fork_at) or not can_fork():
             return
         for stream in (sys.stdout, sys.stderr):
             if stream is not None:
                 stream.flush()  # else the child would hold a copy of what is still buffered
         try:
             self.spool = tempfile.TemporaryFile()
+            self.counts = mmap.mmap(-1, _COUNTS.size)  # shared with the child (MAP_SHARED)
+            self.counts[:] = _COUNTS.pack(0, _DONE)
+            self.started = time.perf_counter()
             pid = os.fork()
         except OSError:  # no room for the file, or no process to be had: one process does it all
             self.close()
             return
-        half = (len(items) + 1) // 2
-        if pid == 0:  # the child: its half into the file, then gone without running the parent's cleanup
-            os._exit(_child(items[half:], to_bytes, self.spool))
-        self.half, self.pid = half, pid
+        if pid == 0:  # the child: its items into the file, then gone without running the parent's cleanup
+            os._exit(_child(child, self.spool, self.counts))
+        self.pid = pid
 
-    def __iter__(self) -> Iterator[bytes]:
+    def share(self, items: Sequence[T], to_bytes: Callable[[T], bytes]) -> Iterator[bytes]:
+        """`to_bytes(item)` of each item, in order: the child's for the first ones."""
         try:
-            for item in self.items[:self.half]:
-                yield self.to_bytes(item)
-            if self.pid is not None:
-                _pid, status = os.waitpid(self.pid, 0)
-                self.pid = None
-                if os.waitstatus_to_exitcode(status) == 0 and _finished(self.spool):
-                    yield from _frames(self.spool)
-                    return
-            for item in self.items[self.half:]:  # no child, or it did not finish: its half here
-                yield self.to_bytes(item)
+            if self.pid is None:
+                yield from map(to_bytes, items)
+                return
+            stop = self._stop_at(len(items))
+            failure, made = None, 0
+            with tempfile.TemporaryFile() as own:  # the parent's items wait here for the child's (~30 MB)
+                try:
+                    for item in items[stop:]:
+                        data = to_bytes(item)
+                        own.write(_FRAME.pack(len(data)))
+                        own.write(data)
+                        made += 1
+                except Exception as exc:  # raised once the items before it are known to be good
+                    failure = exc
+                done = 0
+                for data in self._childs(stop):
+                    yield data
+                    done += 1
+                yield from map(to_bytes, items[done:stop])
+                yield from _frames(own, made)
+                if failure is not None:
+                    raise failure
         finally:
             self.close()
+
+    def _stop_at(self, count: int) -> int:
+        """Where the child is to stop: by then, at the rates so far, it and the parent (which turns
+        the items after it into bytes) should both be done. Only a guess, and only of speed."""
+        done = _COUNTS.unpack(self.counts)[0]
+        stop = count // 2
+        if 0 < done < count:
+            elapsed = time.perf_counter() - self.started
+            child = elapsed / done  # the child's time an item: reading it and its bytes
+            parent = min(max(child - elapsed / count, child / 4), child)  # the parent's: the bytes only
+            stop = done + round((count - done) * parent / (child + parent))
+        stop = min(count, max(done, stop))
+        self.counts[_FRAME.size:] = _FRAME.pack(stop)
+        return stop
+
+    def _childs(self, stop: int) -> Iterator[bytes]:
+        """The bytes of the first items, up to `stop`, that the child turned into bytes (none unless
+        it exited cleanly after its end mark)."""
+        _pid, status = os.waitpid(self.pid, 0)
+        self.pid = None
+        if os.waitstatus_to_exitcode(status) == 0 and _finished(self.spool):
+            yield from _frames(self.spool, stop)
 
     def close(self) -> None:
         """Stop the child if it still runs (the caller failed or stopped reading); drop its file."""
@@ -86,9 +133,10 @@ class TwoCPUs:
                 os.waitpid(pid, 0)
             except OSError:
                 pass
-        if self.spool is not None:
-            self.spool.close()
-            self.spool = None
+        for held in (self.spool, self.counts):
+            if held is not None:
+                held.close()
+        self.spool = self.counts = None
 
     def __enter__(self) -> TwoCPUs:
         return self
@@ -97,16 +145,23 @@ class TwoCPUs:
         self.close()
 
 
-def _child(items: Sequence[T], to_bytes: Callable[[T], bytes], spool) -> int:
+def _child(child: Callable[[Emit], object], spool, counts: mmap.mmap) -> int:
     try:
         with open(os.dup(spool.fileno()), "wb") as out:
-            for item in items:
-                data = to_bytes(item)
+            done = 0
+
+            def emit(data: bytes) -> bool:
+                nonlocal done
                 out.write(_FRAME.pack(len(data)))
                 out.write(data)
+                done += 1
+                counts[:_FRAME.size] = _FRAME.pack(done)
+                return done < _FRAME.unpack_from(counts, _FRAME.size)[0]
+
+            child(emit)
             out.write(_FRAME.pack(_DONE))
         return 0
-    except BaseException:  # the parent does this half again and raises the error itself
+    except BaseException:  # the parent does these items again and raises the error itself
         return 1
 
 
@@ -118,11 +173,11 @@ def _finished(spool) -> bool:
     return _FRAME.unpack(spool.read(_FRAME.size))[0] == _DONE
 
 
-def _frames(spool) -> Iterator[bytes]:
-    """The child's items from the file, one at a time (its half of a large case is ~40 MB)."""
+def _frames(spool, most: int) -> Iterator[bytes]:
+    """The first `most` items' bytes in a file of frames (before its end mark, if it has one)."""
     spool.seek(0)
-    while True:
-        (size,) = _FRAME.unpack(spool.read(_FRAME.size))
-        if size == _DONE:
+    for _ in range(most):
+        head = spool.read(_FRAME.size)
+        if len(head) < _FRAME.size or _FRAME.unpack(head)[0] == _DONE:
             return
-        yield spool.read(size)
+        yield spool.read(_FRAME.unpack(head)[0])
