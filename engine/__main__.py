@@ -1,5 +1,5 @@
 """`python -m jixiao`: the same command line as `jixiao`."""
-from jixiao.cli.main import main
+from jixiao.cli.main import run
 
 if __name__ == "__main__":
-    main(prog_name="jixiao")
+    run()

@@ -113,3 +113,24 @@ def test_an_output_file_that_cannot_be_written_is_a_line_not_a_traceback(tmp_pat
         assert result.stderr == f"错误：{missing / f'out.{fmt}'}: 无法写入输出文件：所在文件夹不存在\n"
         assert "Traceback" not in result.output
     assert not missing.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_the_process_ends_at_once_with_its_output_whole_and_its_status(tmp_path):
+    """`jixiao` (cli.main.run) ends without the interpreter's teardown: what it wrote is all there,
+    its exit status is the command's, and atexit callbacks still run."""
+    def jixiao(*args, before=""):
+        code = f"import sys; {before}sys.argv = ['jixiao', *{list(args)!r}]; from jixiao.cli.main import run; run()"
+        return subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+
+    table = jixiao("score", str(SAMPLE))
+    assert table.returncode == 0 and table.stdout == run("score", str(SAMPLE)).stdout
+    out = tmp_path / "out.json"
+    written = jixiao("score", str(SAMPLE), "--format", "json", "-o", str(out))
+    assert written.returncode == 0 and out.read_text(encoding="utf-8") == run("score", str(SAMPLE), "--format", "json").stdout
+    missing = jixiao("score", "no-such-case.yaml")
+    assert missing.returncode == 2 and missing.stderr == "错误：no-such-case.yaml: 文件不存在\n"
+    said = jixiao("--version", before="import atexit; atexit.register(print, '再见'); ")
+    assert said.returncode == 0 and said.stdout.startswith("jixiao ") and said.stdout.endswith("再见\n")
+    piped = subprocess.run(f"{sys.executable} -m jixiao score {SAMPLE} --format json | head -c 10", shell=True,
+                           cwd=tmp_path, capture_output=True, text=True)
+    assert piped.stdout == '{\n  "case"' and "Traceback" not in piped.stderr, piped.stderr

@@ -1,6 +1,8 @@
 """The `jixiao` command. Each subcommand is a small function over the library; no global state."""
 from __future__ import annotations
 
+import atexit
+import os
 import sys
 from functools import partial
 from typing import Iterator
@@ -129,5 +131,26 @@ main.add_command(serve_command)
 main.add_command(cycle_commands)  # jixiao cycle …: 复核, 抽评, 目标审核, 运行监控, 跨年度 (cli/cycle.py)
 
 
+def run() -> None:
+    """The `jixiao` process (its console script and `python -m jixiao`): `main`, and then out at once.
+    Once every output is written and flushed, the interpreter's teardown (every module, every object
+    still held) is ~0.15 s of a large case's 4.8 that no one waits for; atexit callbacks still run."""
+    try:
+        main(prog_name="jixiao")
+        status = 0
+    except SystemExit as exc:
+        if isinstance(exc.code, str):
+            raise  # Python prints it and exits 1 (click gives numbers)
+        status = exc.code or 0
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+    except (OSError, ValueError):  # a closed pipe or stream: Python's own exit reports it as usual
+        sys.exit(status)
+    atexit._run_exitfuncs()
+    os._exit(status)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run()
