@@ -134,7 +134,7 @@ main.add_command(cycle_commands)  # jixiao cycle …: 复核, 抽评, 目标审�
 def run() -> None:
     """The `jixiao` process (its console script and `python -m jixiao`): `main`, and then out at once.
     Once every output is written and flushed, the interpreter's teardown (every module, every object
-    still held) is ~0.15 s of a large case's 4.8 that no one waits for; atexit callbacks still run."""
+    still held) is 0.1–0.15 s of a large case's ~4.5 that no one waits for; atexit callbacks still run."""
     try:
         main(prog_name="jixiao")
         status = 0
