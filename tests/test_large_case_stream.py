@@ -154,13 +154,13 @@ def test_each_project_gives_up_where_it_cannot_read_as_load_case_does(tmp_path, 
                                            "bad project": "ValidationError"}[change]
 
 
-def test_a_yaml_file_is_parsed_once_and_read_again_only_before(tmp_path):
+def test_a_yaml_file_is_parsed_once_and_read_again_only_before_that(tmp_path):
     path, _text = _many_projects(tmp_path)
     file = YamlFile.read(path, CaseError)
     assert file.size == path.stat().st_size
     roots = []
     file.read_again(lambda key, item, root: roots.append(sorted(root)) or item)
-    assert roots[0] == ["case", "department", "projects"] and len(roots) == COUNT  # the keys before `projects`, and it
+    assert roots[0] == ["case", "department", "projects"] and len(roots) == COUNT  # the keys read so far, `projects` among them
     case = case_from_file(file)
     assert case == load_case(path)
     with pytest.raises(RuntimeError):
