@@ -50,8 +50,9 @@ def can_fork() -> bool:
 class TwoCPUs:
     """Forks at once a child that runs `child(emit)`: it makes the items itself, in order, and hands
     each one's bytes to `emit`, stopping when `emit` returns False. `share(items, to_bytes)` then
-    gives every item's bytes in order, the child's first. Without `child`, below `size` < `fork_at`
-    (FORK_AT) or where fork is not safe, no child: `share` turns every item into bytes itself.
+    gives every item's bytes in order, the child's first. Without `child`, with an input `size`
+    below `fork_at` (FORK_AT) or where fork is not safe, no child: `share` turns every item into
+    bytes itself.
     Leaving the `with` block stops a child still running."""
 
     def __init__(self, child: Callable[[Emit], object] | None, size: int = 0, fork_at: int | None = None):
