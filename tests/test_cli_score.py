@@ -1,5 +1,6 @@
 """`jixiao score`: table, markdown and JSON output, --public, --ruleset, and ruleset errors."""
 import json
+import os
 import subprocess
 import sys
 
@@ -120,7 +121,8 @@ def test_the_process_ends_at_once_with_its_output_whole_and_its_status(tmp_path)
     its exit status is the command's, and atexit callbacks still run."""
     def jixiao(*args, before=""):
         code = f"import sys; {before}sys.argv = ['jixiao', *{list(args)!r}]; from jixiao.cli.main import run; run()"
-        return subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+        buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # as a user's shell has it
+        return subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, env=buffered)
 
     table = jixiao("score", str(SAMPLE))
     assert table.returncode == 0 and table.stdout == run("score", str(SAMPLE)).stdout

@@ -142,13 +142,13 @@ def run() -> None:
         if isinstance(exc.code, str):
             raise  # Python prints it and exits 1 (click gives numbers)
         status = exc.code or 0
+    atexit._run_exitfuncs()  # before the flush: what they write is flushed with the rest
     try:
         for stream in (sys.stdout, sys.stderr):
             if stream is not None:
                 stream.flush()
     except (OSError, ValueError):  # a closed pipe or stream: Python's own exit reports it as usual
         sys.exit(status)
-    atexit._run_exitfuncs()
     os._exit(status)
 
 
